@@ -129,7 +129,7 @@ public final class InterruptsParser {
     /**
      * The action names in the description of a numbered IRQ: what follows the chip and the
      * hardware-IRQ/type tokens, split at ", ". Action names may contain blanks ("PCIe PME"),
-     * so only the two leading tokens are taken apart by blanks.
+     * so only those leading tokens are taken apart by blanks.
      */
     static List<String> actions(String d) {
         int i = skipToken(d, 0);          // the chip, e.g. "IR-PCI-MSI", or fused "IO-APIC-edge"
