@@ -3,6 +3,7 @@ package io.github.sysloadexporter.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sysloadexporter.FixtureRoot;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * expected file exactly (the process and build lines, which depend on the JVM, left out).
  */
 class EndToEndTest {
-    static final Path SYSFS = Path.of(System.getProperty("user.dir"), "src/test/resources/fixtures/virtio-2cpu/sys");
+    static final Path SYSFS = FixtureRoot.of("virtio-2cpu/sys");
     static final Path EXPECTED = Path.of(System.getProperty("user.dir"), "src/test/resources/e2e/metrics.txt");
     static final long T0_MILLIS = 1_764_000_000_000L;
 
