@@ -1,5 +1,6 @@
 package io.github.sysloadexporter.cli;
 
+import io.github.sysloadexporter.web.WebSecurity;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -9,12 +10,19 @@ import java.util.List;
  *
  * @param nics  explicit -i names, or empty to detect
  * @param disks explicit -b names, or empty to detect
+ * @param web   what --web.config.file says, already read and checked (it reloads itself)
  */
 record Config(InetSocketAddress listen, String telemetryPath, Path procfs, Path sysfs, int refreshSeconds,
-              List<String> nics, List<String> disks, double interruptThreshold) {
+              List<String> nics, List<String> disks, double interruptThreshold, WebSecurity web) {
     Config {
         nics = List.copyOf(nics);
         disks = List.copyOf(disks);
+    }
+
+    /** Without a web config file: plain HTTP, no authentication. */
+    Config(InetSocketAddress listen, String telemetryPath, Path procfs, Path sysfs, int refreshSeconds,
+           List<String> nics, List<String> disks, double interruptThreshold) {
+        this(listen, telemetryPath, procfs, sysfs, refreshSeconds, nics, disks, interruptThreshold, WebSecurity.none());
     }
 
     long intervalNanos() {

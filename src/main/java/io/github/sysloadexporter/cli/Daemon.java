@@ -43,7 +43,7 @@ final class Daemon implements AutoCloseable {
                 calculator, config.intervalNanos(), monotonicNanos, wallMillis, processStats);
         CollectorRegistry registry = new CollectorRegistry();
         registry.register(new SysloadCollector(sampler::published, BuildInfo.current(), config.interruptThreshold()));
-        MetricsServer server = MetricsServer.start(config.listen(), config.telemetryPath(), registry);
+        MetricsServer server = MetricsServer.start(config.listen(), config.telemetryPath(), registry, config.web());
         if (schedule) {
             sampler.start();
         }

@@ -1,6 +1,8 @@
 package io.github.sysloadexporter.cli;
 
 import io.github.sysloadexporter.metrics.BuildInfo;
+import io.github.sysloadexporter.web.WebConfigException;
+import io.github.sysloadexporter.web.WebSecurity;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.BindException;
@@ -41,6 +43,11 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--web.telemetry-path", defaultValue = "/metrics", paramLabel = "PATH",
             description = "Path of the metrics; / serves a landing page linking to it (default: ${DEFAULT-VALUE}).")
     String telemetryPath;
+
+    @Option(names = "--web.config.file", paramLabel = "FILE",
+            description = "Prometheus exporter-toolkit web configuration (YAML): TLS, basic auth, headers."
+                    + " Re-read when it or its certificate files change, and on SIGHUP.")
+    Path webConfigFile;
 
     @Option(names = "--path.procfs", defaultValue = "/proc", paramLabel = "DIR",
             description = "procfs mount point, e.g. the host's /proc mounted in a container (default: ${DEFAULT-VALUE}).")
@@ -138,8 +145,16 @@ public final class Main implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
+        WebSecurity web = WebSecurity.none();
+        if (webConfigFile != null) {
+            try {
+                web = WebSecurity.load(webConfigFile, System::nanoTime);
+            } catch (WebConfigException e) {
+                throw usage(e.getMessage());
+            }
+        }
         return new Config(address, telemetryPath, procfs, sysfs, refreshRate, clean(nics), clean(disks),
-                interruptThreshold);
+                interruptThreshold, web);
     }
 
     private static List<String> clean(List<String> names) {
@@ -170,6 +185,7 @@ public final class Main implements Callable<Integer> {
                 listenAddress);
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTerminate(stop::countDown);
+        Signals.onHangup(config.web()::reloadNow);
         stop.await();
         log.info("stopping");
         daemon.close();

@@ -14,4 +14,12 @@ final class Signals {
         Signal.handle(new Signal("TERM"), s -> action.run());
         Signal.handle(new Signal("INT"), s -> action.run());
     }
+
+    /**
+     * SIGHUP re-reads the web configuration (as {@code systemctl reload} sends it). Left to
+     * the JVM, SIGHUP would end the process.
+     */
+    static void onHangup(Runnable action) {
+        Signal.handle(new Signal("HUP"), s -> action.run());
+    }
 }

@@ -3,6 +3,7 @@ package io.github.sysloadexporter.metrics;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import io.github.sysloadexporter.web.WebSecurity;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.exporter.HTTPServer;
 import java.io.IOException;
@@ -40,7 +41,14 @@ public final class MetricsServer implements AutoCloseable {
      */
     public static MetricsServer start(InetSocketAddress address, String telemetryPath, CollectorRegistry registry)
             throws IOException {
-        HttpServer server = HttpServer.create(address, 64);
+        return start(address, telemetryPath, registry, WebSecurity.none());
+    }
+
+    /** As above, with TLS, basic authentication and headers of {@code --web.config.file}. */
+    public static MetricsServer start(InetSocketAddress address, String telemetryPath, CollectorRegistry registry,
+                                      WebSecurity web) throws IOException {
+        ServerLimits.apply();
+        HttpServer server = web.createServer(address, 64);
         AtomicInteger n = new AtomicInteger();
         ThreadPoolExecutor executor = new ThreadPoolExecutor(THREADS, THREADS, 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), r -> {
@@ -50,22 +58,22 @@ public final class MetricsServer implements AutoCloseable {
                 });
         executor.allowCoreThreadTimeOut(true);
         HttpHandler metrics = new HTTPServer.HTTPMetricHandler(registry);
-        server.createContext(telemetryPath, exchange -> {
+        server.createContext(telemetryPath, web.guard(exchange -> {
             if (!exchange.getRequestURI().getPath().equals(telemetryPath)) {
                 notFound(exchange);
                 return;
             }
             metrics.handle(exchange);
-        });
+        }));
         if (!telemetryPath.equals("/")) {
             byte[] landing = landingPage(telemetryPath);
-            server.createContext("/", exchange -> {
+            server.createContext("/", web.guard(exchange -> {
                 if (exchange.getRequestURI().getPath().equals("/")) {
                     respond(exchange, 200, "text/html; charset=utf-8", landing);
                 } else {
                     notFound(exchange);
                 }
-            });
+            }));
         }
         server.setExecutor(executor);
         server.start();

@@ -1,0 +1,272 @@
+package io.github.sysloadexporter.web;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * TLS, basic authentication and extra headers from {@code --web.config.file}.
+ *
+ * <p>Reloading: the file, and the certificate, key and CA files it names, are checked for a
+ * change (modification time, size, inode) at most once a second, when a request or a TLS
+ * handshake comes, and at once on {@link #reloadNow()} (SIGHUP). A changed set is read again:
+ * new passwords and headers apply to the next request, new key material to the next
+ * handshake, with no restart. Whether the port speaks TLS at all is fixed at start.
+ *
+ * <p>A file that becomes invalid fails closed: every request gets 500 until it is fixed (TLS
+ * keeps the last good key so that the 500 can be delivered), since serving on with the old
+ * users would keep a revoked password working.
+ */
+public final class WebSecurity {
+    static final long CHECK_NANOS = 1_000_000_000L;
+    private static final byte[] UNAUTHORIZED = "Unauthorized\n".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] BROKEN = "Internal Server Error: the web configuration file cannot be used, see the log\n"
+            .getBytes(StandardCharsets.UTF_8);
+
+    private final Path file;
+    private final LongSupplier monotonicNanos;
+    private final boolean tls;
+    private final BasicAuth auth = new BasicAuth();
+
+    /** What requests use now: a config, or the error that replaced it. */
+    private record State(WebConfig config, String error, List<Object> stamps) {
+    }
+
+    private volatile State state;
+    private volatile TlsMaterial material; // last good key material (TLS only)
+    private volatile TlsSettings tlsSettings; // last good TLS settings (TLS only)
+    private long lastCheckNanos;
+
+    private WebSecurity(Path file, LongSupplier monotonicNanos, State initial, TlsMaterial material) {
+        this.file = file;
+        this.monotonicNanos = monotonicNanos;
+        this.state = initial;
+        this.material = material;
+        this.tlsSettings = initial.config().tls();
+        this.tls = material != null;
+        this.lastCheckNanos = monotonicNanos.getAsLong();
+    }
+
+    /** No file: plain HTTP, no authentication. */
+    public static WebSecurity none() {
+        return new WebSecurity(null, System::nanoTime, new State(WebConfig.NONE, null, List.of()), null);
+    }
+
+    /** Reads and checks the file and everything it names; throws what an operator must fix before start. */
+    public static WebSecurity load(Path file, LongSupplier monotonicNanos) throws WebConfigException {
+        Objects.requireNonNull(file, "file");
+        WebConfig config = read(file);
+        TlsMaterial material = config.tls() == null ? null : TlsMaterial.load(config.tls(), file.toString());
+        return new WebSecurity(file, monotonicNanos, new State(config, null, stamps(file, config)), material);
+    }
+
+    /** Whether the server speaks TLS (fixed at start). */
+    public boolean tls() {
+        return tls;
+    }
+
+    /** An HTTP or HTTPS server, as the file says, bound to {@code address} and not started. */
+    public HttpServer createServer(InetSocketAddress address, int backlog) throws IOException {
+        if (!tls) {
+            return HttpServer.create(address, backlog);
+        }
+        SSLContext ctx;
+        try {
+            ctx = SSLContext.getInstance("TLS");
+            ctx.init(new javax.net.ssl.KeyManager[] {new Reloading.KeyManager(this::material)},
+                    new javax.net.ssl.TrustManager[] {new Reloading.TrustManager(this::material)}, null);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot set up TLS: " + e.getMessage(), e);
+        }
+        HttpsServer server = HttpsServer.create(address, backlog);
+        server.setHttpsConfigurator(new HttpsConfigurator(ctx) {
+            // Called for every new connection, before its handshake.
+            @Override
+            public void configure(HttpsParameters params) {
+                current();
+                params.setSSLParameters(sslParameters(ctx, tlsSettings));
+            }
+        });
+        return server;
+    }
+
+    /** Wraps a handler: configured headers, then basic authentication, then {@code inner}. */
+    public HttpHandler guard(HttpHandler inner) {
+        if (file == null) {
+            return inner;
+        }
+        return exchange -> {
+            State s = current();
+            if (s.error() != null) {
+                reply(exchange, 500, BROKEN);
+                return;
+            }
+            s.config().headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+            if (!s.config().users().isEmpty()
+                    && !auth.allowed(s.config().users(), exchange.getRequestHeaders().getFirst("Authorization"))) {
+                exchange.getResponseHeaders().set("WWW-Authenticate", "Basic");
+                reply(exchange, 401, UNAUTHORIZED);
+                return;
+            }
+            inner.handle(exchange);
+        };
+    }
+
+    /** Checks the files now (SIGHUP), instead of at the next request after a second. */
+    public void reloadNow() {
+        if (file != null) {
+            check(true);
+        }
+    }
+
+    TlsMaterial material() {
+        current();
+        return material;
+    }
+
+    int cachedCredentials() {
+        return auth.cacheSize();
+    }
+
+    private State current() {
+        if (file != null) {
+            check(false);
+        }
+        return state;
+    }
+
+    // Looked up when needed: made during start-up checks, a logger would fix slf4j-simple's
+    // level before Main sets it.
+    private static Logger log() {
+        return LoggerFactory.getLogger(WebSecurity.class);
+    }
+
+    private synchronized void check(boolean force) {
+        long now = monotonicNanos.getAsLong();
+        if (!force && now - lastCheckNanos < CHECK_NANOS) {
+            return;
+        }
+        lastCheckNanos = now;
+        State old = state;
+        List<Object> stamps = stamps(file, old.config());
+        if (!force && stamps.equals(old.stamps())) {
+            return;
+        }
+        try {
+            WebConfig config = read(file);
+            stamps = stamps(file, config); // the new file may name other files
+            if (tls && config.tls() != null) {
+                material = TlsMaterial.load(config.tls(), file.toString());
+                tlsSettings = config.tls();
+            } else if (tls != (config.tls() != null)) {
+                log().warn("web config {}: turning TLS {} needs a restart; until then the port stays {}", file,
+                        tls ? "off" : "on", tls ? "TLS" : "plain HTTP");
+            }
+            state = new State(config, null, stamps);
+            if (old.error() != null || force || !stamps.equals(old.stamps())) {
+                log().info("web config {} (re)loaded: {} user(s), TLS {}", file, config.users().size(),
+                        tls ? "on" : "off");
+            }
+        } catch (WebConfigException e) {
+            if (!e.getMessage().equals(old.error())) {
+                log().error("{}; answering 500 until it is fixed", e.getMessage());
+            }
+            // Keep the stamps of the broken files so the error is not re-read every second.
+            state = new State(old.config(), e.getMessage(), stamps);
+        }
+    }
+
+    private static WebConfig read(Path file) throws WebConfigException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new WebConfigException("web config " + file + ": no such file");
+        } catch (IOException e) {
+            throw new WebConfigException("web config " + file + ": cannot read: " + e.getMessage(), e);
+        }
+        return WebConfigParser.parse(file, text);
+    }
+
+    /** What says a file changed: time, size and inode (a renamed-in replacement has a new one). */
+    private static List<Object> stamps(Path file, WebConfig config) {
+        List<Path> files = new ArrayList<>();
+        files.add(file);
+        if (config != null && config.tls() != null) {
+            files.addAll(config.tls().files());
+        }
+        List<Object> out = new ArrayList<>(files.size());
+        for (Path p : files) {
+            try {
+                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+                out.add(List.of(p.toString(), a.lastModifiedTime().toMillis(), a.size(), String.valueOf(a.fileKey())));
+            } catch (IOException e) {
+                out.add(List.of(p.toString(), "unreadable"));
+            }
+        }
+        return out;
+    }
+
+    static SSLParameters sslParameters(SSLContext ctx, TlsSettings t) {
+        SSLParameters p = ctx.getDefaultSSLParameters();
+        List<String> protocols = new ArrayList<>();
+        for (String v : List.of("TLSv1.3", "TLSv1.2")) {
+            if (v.compareTo(t.minVersion()) >= 0 && (t.maxVersion() == null || v.compareTo(t.maxVersion()) <= 0)) {
+                protocols.add(v);
+            }
+        }
+        p.setProtocols(protocols.toArray(new String[0]));
+        if (!t.cipherSuites().isEmpty()) {
+            // As in Go, the list limits TLS 1.2 only: TLS 1.3's suites stay the runtime's.
+            List<String> suites = new ArrayList<>(t.cipherSuites());
+            for (String s : p.getCipherSuites()) {
+                if (s.startsWith("TLS_AES_") || s.startsWith("TLS_CHACHA20_")) {
+                    suites.add(s);
+                }
+            }
+            p.setCipherSuites(suites.toArray(new String[0]));
+        }
+        p.setUseCipherSuitesOrder(t.preferServerCipherSuites());
+        ClientAuth a = t.clientAuth();
+        if (a.required) {
+            p.setNeedClientAuth(true);
+        } else {
+            p.setWantClientAuth(a.requested);
+        }
+        return p;
+    }
+
+    private static void reply(HttpExchange exchange, int status, byte[] body) throws IOException {
+        try (exchange) {
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+            if (exchange.getRequestMethod().equals("HEAD")) {
+                exchange.sendResponseHeaders(status, -1);
+                return;
+            }
+            exchange.sendResponseHeaders(status, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+}
