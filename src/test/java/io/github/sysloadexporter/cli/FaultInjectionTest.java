@@ -1,0 +1,354 @@
+package io.github.sysloadexporter.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SPEC section 5 by fault injection: the daemon runs in-process over a procfs the test
+ * writes (the two-CPU virtio guest of {@link EndToEndTest}, whose good interval gives
+ * sysload 70, vda 25 %, ctxt 12000/s) and the test breaks its files between ticks. After every
+ * fault it must still serve, count the failure, keep the last good values, and the next good
+ * sample must be exactly right. Every scraped value is checked: never negative, NaN or
+ * infinite, and never above 100 where 100 is the bound.
+ */
+class FaultInjectionTest {
+    static final long SECOND = 1_000_000_000L;
+    private static final Pattern LINE = Pattern.compile("^([a-z_]+)(\\{[^}]*\\})? (\\S+)$");
+
+    @TempDir
+    Path proc;
+
+    final AtomicLong nanos = new AtomicLong(5 * SECOND);
+    final AtomicLong wall = new AtomicLong(EndToEndTest.T0_MILLIS);
+    final HttpClient http = HttpClient.newHttpClient();
+    Daemon daemon;
+
+    @BeforeEach
+    void start() throws Exception {
+        EndToEndTest.writeProc(proc, 0);
+        Config config = new Config(new InetSocketAddress("127.0.0.1", 0), "/metrics", proc, EndToEndTest.SYSFS, 1,
+                List.of(), List.of(), 40);
+        daemon = Daemon.start(config, nanos::get, wall::get, new ProcessStatsReader(), false);
+        daemon.sampler().tick();
+        step(1);
+        String s = scrape();
+        assertValue(s, "sysload_sysload", 70);
+        assertValue(s, "sysload_io_util{device=\"vda\",}", 25);
+        assertValue(s, "sysload_sample_failures_total", 0);
+    }
+
+    @AfterEach
+    void stop() {
+        daemon.close();
+    }
+
+    /** Writes step n's files and ticks one second later. */
+    void step(int n) throws IOException {
+        EndToEndTest.writeProc(proc, n);
+        tick(SECOND);
+    }
+
+    void tick(long elapsedNanos) {
+        nanos.addAndGet(elapsedNanos);
+        wall.addAndGet(elapsedNanos / 1_000_000);
+        daemon.sampler().tick();
+    }
+
+    String scrape() throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + daemon.port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        assertSane(r.body());
+        return r.body();
+    }
+
+    /** Every sample line: a finite, non-negative number; percentages at most 100. */
+    static void assertSane(String body) {
+        for (String line : body.lines().toList()) {
+            if (line.startsWith("#") || line.isBlank()) {
+                continue;
+            }
+            Matcher m = LINE.matcher(line);
+            assertTrue(m.matches(), "unexpected line: " + line);
+            double v = Double.parseDouble(m.group(3));
+            assertTrue(Double.isFinite(v), line);
+            assertTrue(v >= 0, line);
+            String name = m.group(1);
+            if (name.startsWith("sysload_sysload") || name.endsWith("_percent") || name.equals("sysload_si_cpu")
+                    || name.equals("sysload_io_util")) {
+                assertTrue(v <= 100, line);
+            }
+        }
+    }
+
+    static double value(String body, String series) {
+        for (String line : body.lines().toList()) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1));
+            }
+        }
+        return Double.NaN;
+    }
+
+    static void assertValue(String body, String series, double expected) {
+        double v = value(body, series);
+        if (Double.isNaN(v)) {
+            fail(series + " missing:\n" + body);
+        }
+        assertEquals(expected, v, 1e-9, series);
+    }
+
+    static void assertAbsent(String body, String series) {
+        assertTrue(Double.isNaN(value(body, series)), series + " should be gone:\n" + body);
+    }
+
+    /** One failed tick: served, counted, last good values kept with their time. */
+    void assertFailedTick(int failuresSoFar, double lastGoodWallSeconds) throws Exception {
+        String s = scrape();
+        assertValue(s, "sysload_sample_failures_total", failuresSoFar);
+        assertValue(s, "sysload_sysload", 70);
+        assertValue(s, "sysload_last_sample_timestamp_seconds", lastGoodWallSeconds);
+    }
+
+    /**
+     * Step n, `seconds` after the last good reading, which was step n - seconds: the interval
+     * is measured from that reading, so the values are exactly those of one good second.
+     */
+    void assertRecovered(int n, int seconds) throws Exception {
+        double good = value(scrape(), "sysload_samples_total");
+        step(n);
+        String s = scrape();
+        assertValue(s, "sysload_sysload", 70);
+        assertValue(s, "sysload_cpu_percent{mode=\"idle\",}", 52.5);
+        assertValue(s, "sysload_si_cpu{mode=\"sintr\",}", 50);
+        assertValue(s, "sysload_io_util{device=\"vda\",}", 25.0);
+        assertValue(s, "sysload_proc_ctxt", 12000.0);
+        assertValue(s, "sysload_samples_total", good + 1);
+        assertValue(s, "sysload_last_sample_timestamp_seconds", wall.get() / 1000.0);
+    }
+
+    double t1() {
+        return (EndToEndTest.T0_MILLIS + 1000) / 1000.0;
+    }
+
+    @Test
+    void fileVanishesAndComesBack() throws Exception {
+        Files.delete(proc.resolve("stat"));
+        tick(SECOND);
+        assertFailedTick(1, t1());
+        Files.delete(proc.resolve("diskstats"));
+        tick(SECOND);
+        assertFailedTick(2, t1());
+        assertRecovered(4, 3);
+    }
+
+    /** Root reads any file whatever its mode, so "unreadable" is made of what fails for root too. */
+    @Test
+    void unreadableFiles() throws Exception {
+        Files.delete(proc.resolve("stat"));
+        Files.createDirectory(proc.resolve("stat")); // read() fails: Is a directory
+        tick(SECOND);
+        assertFailedTick(1, t1());
+        Files.delete(proc.resolve("stat"));
+        Files.createSymbolicLink(proc.resolve("stat"), proc.resolve("gone")); // dangling
+        tick(SECOND);
+        assertFailedTick(2, t1());
+        Files.delete(proc.resolve("stat"));
+        assertRecovered(4, 3);
+
+        Files.delete(proc.resolve("diskstats"));
+        Files.createDirectory(proc.resolve("diskstats"));
+        tick(SECOND);
+        assertFailedTick(3, wall.get() / 1000.0 - 1);
+        Files.delete(proc.resolve("diskstats"));
+        assertRecovered(6, 2);
+    }
+
+    void mutate(String file, java.util.function.UnaryOperator<String> f) throws IOException {
+        Path p = proc.resolve(file);
+        Files.writeString(p, f.apply(Files.readString(p)));
+    }
+
+    /** A good step whose one file is then broken; the tick fails. */
+    void brokenStep(int n, String file, java.util.function.UnaryOperator<String> f, long elapsed) throws IOException {
+        EndToEndTest.writeProc(proc, n);
+        mutate(file, f);
+        tick(elapsed);
+    }
+
+    @Test
+    void truncatedAndShortLinesInStat() throws Exception {
+        // cut in the middle of cpu1's line, as a read racing a short buffer would
+        brokenStep(2, "stat", s -> s.substring(0, s.indexOf("cpu1") + 8), SECOND);
+        assertFailedTick(1, t1());
+        // a cpu line with too few fields
+        brokenStep(3, "stat", s -> s.replaceFirst("(?m)^cpu0 (\\d+) (\\d+) (\\d+).*$", "cpu0 $1 $2 $3"), SECOND);
+        assertFailedTick(2, t1());
+        assertRecovered(4, 3);
+    }
+
+    @Test
+    void truncatedAndShortLinesInDiskstats() throws Exception {
+        brokenStep(2, "diskstats", s -> s.substring(0, s.indexOf("vda") + 12), SECOND);
+        assertFailedTick(1, t1());
+        brokenStep(3, "diskstats", s -> s.replaceFirst(" 2359 2913 120 37536 233 4 0", ""), SECOND);
+        assertFailedTick(2, t1());
+        assertRecovered(4, 3);
+    }
+
+    /** /proc/interrupts is read at start and every 10 s: the fault is put where it is read. */
+    @Test
+    void truncatedAndShortLinesInInterrupts() throws Exception {
+        brokenStep(2, "interrupts", s -> s.substring(0, s.indexOf(" 38:") + 10), 10 * SECOND);
+        String s = scrape();
+        assertValue(s, "sysload_sample_failures_total", 1);
+        assertValue(s, "sysload_sysload", 70);
+        brokenStep(3, "interrupts", x -> x.replaceFirst("(?m)^ 38: +(\\d+) +(\\d+) .*$", " 38: $1"), SECOND);
+        assertValue(scrape(), "sysload_sample_failures_total", 2);
+        // 12 s since the last good reading (step 1): the CPU shares are per jiffy and stay the
+        // same; vda's 750 ms of I/O are spread over the 12 s
+        step(4);
+        s = scrape();
+        assertValue(s, "sysload_sysload", 70);
+        assertValue(s, "sysload_si_cpu{mode=\"sintr\",}", 50);
+        assertValue(s, "sysload_io_util{device=\"vda\",}", 750.0 / 12_000 * 100);
+        assertValue(s, "sysload_nic_irq_cpus{device=\"eth0\",}", 1);
+    }
+
+    @Test
+    void garbageBytes() throws Exception {
+        byte[] junk = new byte[4096];
+        new Random(6).nextBytes(junk);
+        for (String f : List.of("stat", "diskstats")) {
+            EndToEndTest.writeProc(proc, 2);
+            Files.write(proc.resolve(f), junk);
+            tick(SECOND);
+        }
+        assertFailedTick(2, t1());
+        EndToEndTest.writeProc(proc, 3);
+        Files.write(proc.resolve("stat"), ("cpu  1 2 \u0000\u00ff 4 5 6 7\n").getBytes(StandardCharsets.ISO_8859_1));
+        tick(SECOND);
+        assertFailedTick(3, t1());
+        assertRecovered(5, 4);
+    }
+
+    /**
+     * cpu1, the CPU serving eth0, goes offline for one interval: its line leaves /proc/stat and
+     * its time stops in the aggregate. The interval is measured on cpu0 alone; the NIC group,
+     * with no CPU left to measure, keeps its last shares; nothing fails. Back online, its
+     * counters go on from where they stopped.
+     */
+    @Test
+    void cpuGoesOfflineAndComesBack() throws Exception {
+        EndToEndTest.writeProc(proc, 2);
+        // aggregate = cpu0 at step 2 + cpu1 frozen at step 1
+        mutate("stat", s -> s.replaceFirst("(?m)^cpu1 .*\\R", "")
+                .replaceFirst("(?m)^cpu  .*$", "cpu  1050 0 520 8180 100 0 50 0 0 0"));
+        tick(SECOND);
+        String s = scrape();
+        assertValue(s, "sysload_sample_failures_total", 0);
+        assertValue(s, "sysload_cpu_percent{mode=\"idle\",}", 75);
+        assertValue(s, "sysload_cpu_percent{mode=\"user\",}", 20);
+        assertValue(s, "sysload_si_cpu{mode=\"sintr\",}", 50);
+        assertValue(s, "sysload_sysload", 70);
+        // back at step 3: cpu1 did step 2 and 3's work in this interval, cpu0 one step
+        step(3);
+        s = scrape();
+        assertValue(s, "sysload_sample_failures_total", 0);
+        assertValue(s, "sysload_si_cpu{mode=\"sintr\",}", 50);
+        // all CPUs: cpu0 20u 5s 75i, cpu1 20u 20s 60i 100si over 300 ticks
+        assertValue(s, "sysload_cpu_percent{mode=\"idle\",}", 135.0 / 300 * 100);
+        assertValue(s, "sysload_sysload", 70);
+    }
+
+    @Test
+    void diskRemovedAndReAdded() throws Exception {
+        brokenStep(2, "diskstats", s -> s.replaceFirst("(?m)^ 254 .*\\R", ""), SECOND);
+        String s = scrape();
+        assertValue(s, "sysload_sample_failures_total", 0);
+        assertAbsent(s, "sysload_io_util{device=\"vda\",}");
+        assertFalse(s.contains("device=\"vda\""), "no stale vda label anywhere:\n" + s);
+        // back: the first reading has nothing to be compared with, so still no value
+        step(3);
+        assertAbsent(scrape(), "sysload_io_util{device=\"vda\",}");
+        step(4);
+        s = scrape();
+        assertValue(s, "sysload_io_util{device=\"vda\",}", 25);
+        assertValue(s, "sysload_candidate_percent{resource=\"io\",device=\"vda\",}", 25);
+    }
+
+    @Test
+    void countersWrapAt32And64Bits() throws Exception {
+        long top32 = 1L << 32;
+        // io_ticks is 32-bit on older kernels: 100 ms before the wrap, then 150 ms after it
+        EndToEndTest.writeProc(proc, 2);
+        mutate("diskstats", s -> s.replaceFirst(" 1264 2359", " " + (top32 - 100) + " 2359"));
+        tick(SECOND);
+        EndToEndTest.writeProc(proc, 3);
+        mutate("diskstats", s -> s.replaceFirst(" 1514 2359", " 150 2359"));
+        // ctxt as a 64-bit counter: 2^64 - 4000 then 8000
+        mutate("stat", s -> s.replaceFirst("(?m)^ctxt .*$", "ctxt 18446744073709547616"));
+        tick(SECOND);
+        EndToEndTest.writeProc(proc, 4);
+        mutate("diskstats", s -> s.replaceFirst(" 1764 2359", " 400 2359"));
+        mutate("stat", s -> s.replaceFirst("(?m)^ctxt .*$", "ctxt 8000"));
+        tick(SECOND);
+        String s = scrape();
+        assertValue(s, "sysload_sample_failures_total", 0);
+        assertValue(s, "sysload_proc_ctxt", 12000);
+        assertValue(s, "sysload_io_util{device=\"vda\",}", 25);
+        assertValue(s, "sysload_sysload", 70);
+    }
+
+    @Test
+    void counterResetIsNeverNegative() throws Exception {
+        EndToEndTest.writeProc(proc, 2);
+        mutate("stat", s -> s.replaceFirst("(?m)^ctxt .*$", "ctxt 5"));
+        tick(SECOND);
+        String s = scrape();
+        assertValue(s, "sysload_proc_ctxt", 0);
+        // counting on from the reset
+        EndToEndTest.writeProc(proc, 3);
+        mutate("stat", x -> x.replaceFirst("(?m)^ctxt .*$", "ctxt 12005"));
+        tick(SECOND);
+        assertValue(scrape(), "sysload_proc_ctxt", 12000);
+    }
+
+    /** The wall clock jumps an hour back, then a day forward; the monotonic clock goes on by 1 s. */
+    @Test
+    void wallClockJumpsDoNotBendRates() throws Exception {
+        for (long jump : new long[] {-3_600_000L, 86_400_000L}) {
+            wall.addAndGet(jump);
+            int n = jump < 0 ? 2 : 3;
+            step(n);
+            String s = scrape();
+            assertValue(s, "sysload_io_util{device=\"vda\",}", 25);
+            assertValue(s, "sysload_proc_ctxt", 12000);
+            assertValue(s, "sysload_proc_intr", 5000);
+            assertValue(s, "sysload_sysload", 70);
+            assertValue(s, "sysload_sysload_one", 70);
+            assertValue(s, "sysload_last_sample_timestamp_seconds", wall.get() / 1000.0);
+        }
+    }
+}
