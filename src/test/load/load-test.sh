@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Load test of the packaged jar: 64 concurrent scrapers for 30 s (wrk), loopback only.
+# Passes when wrk saw no socket error and no non-2xx response, and the exporter's RSS
+# (VmRSS of /proc/PID/status, sampled every second) stayed at or below RSS_LIMIT_KB.
+#
+#   mvn -B -q package -DskipTests && bash src/test/load/load-test.sh
+#
+# Needs: wrk (Debian package wrk). Cleans up every process it starts.
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+
+JAR=${JAR:-target/sysload-exporter.jar}
+DURATION=${DURATION:-30s}
+CONNECTIONS=${CONNECTIONS:-64}
+RSS_LIMIT_KB=${RSS_LIMIT_KB:-43008} # 42 MiB
+JAVA_OPTS=${JAVA_OPTS:--Xmx24m -XX:+UseSerialGC}
+
+command -v wrk >/dev/null || { echo "load-test: wrk missing (apt-get install wrk)" >&2; exit 2; }
+[ -f "$JAR" ] || { echo "load-test: $JAR missing (mvn -B package)" >&2; exit 2; }
+
+work=$(mktemp -d)
+pid=
+cleanup() {
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+        kill -TERM "$pid" 2>/dev/null || true
+        for _ in $(seq 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+# A free loopback port: ask the kernel for one.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+url="http://127.0.0.1:$port/metrics"
+
+# shellcheck disable=SC2086 # JAVA_OPTS is a list of options
+java $JAVA_OPTS -jar "$JAR" --web.listen-address="127.0.0.1:$port" >"$work/exporter.log" 2>&1 &
+pid=$!
+
+for _ in $(seq 100); do
+    if curl -fsS -o /dev/null "$url" 2>/dev/null; then break; fi
+    kill -0 "$pid" 2>/dev/null || { cat "$work/exporter.log" >&2; echo "load-test: exporter died" >&2; exit 1; }
+    sleep 0.1
+done
+curl -fsS -o /dev/null "$url"
+
+rss() { awk '/^VmRSS:/ {print $2}' "/proc/$pid/status"; }
+rss_start=$(rss)
+max=$rss_start
+(
+    while kill -0 "$pid" 2>/dev/null; do rss >>"$work/rss.txt" 2>/dev/null || true; sleep 1; done
+) &
+sampler=$!
+
+wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$url" | tee "$work/wrk.txt"
+kill "$sampler" 2>/dev/null || true
+wait "$sampler" 2>/dev/null || true
+
+rss_end=$(rss)
+max=$(sort -n "$work/rss.txt" | tail -1)
+[ -n "$max" ] || max=$rss_end
+requests=$(awk '/requests in/ {print $1}' "$work/wrk.txt")
+non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' "$work/wrk.txt")
+socket_errors=$(awk '/Socket errors:/ {print}' "$work/wrk.txt")
+alive=yes
+kill -0 "$pid" 2>/dev/null || alive=no
+
+echo "load-test: requests=$requests non2xx=${non2xx:-0} socket_errors='${socket_errors:-none}'" \
+     "rss_start_kb=$rss_start rss_max_kb=$max rss_end_kb=$rss_end limit_kb=$RSS_LIMIT_KB alive=$alive"
+
+fail=0
+[ -z "$non2xx" ] || { echo "load-test: FAIL: $non2xx non-2xx responses" >&2; fail=1; }
+[ -z "$socket_errors" ] || { echo "load-test: FAIL: $socket_errors" >&2; fail=1; }
+[ "$max" -le "$RSS_LIMIT_KB" ] || { echo "load-test: FAIL: RSS reached $max kB > $RSS_LIMIT_KB kB" >&2; fail=1; }
+[ "$alive" = yes ] || { echo "load-test: FAIL: the exporter died" >&2; fail=1; }
+[ "${requests:-0}" -gt 0 ] || { echo "load-test: FAIL: no request completed" >&2; fail=1; }
+if [ "$fail" = 0 ]; then echo "load-test: 1 passed, 0 failed"; else echo "load-test: 0 passed, 1 failed"; fi
+exit "$fail"
