@@ -1,0 +1,23 @@
+package io.github.sysloadexporter.cli;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The validated command line.
+ *
+ * @param nics  explicit -i names, or empty to detect
+ * @param disks explicit -b names, or empty to detect
+ */
+record Config(InetSocketAddress listen, String telemetryPath, Path procfs, Path sysfs, int refreshSeconds,
+              List<String> nics, List<String> disks, double interruptThreshold) {
+    Config {
+        nics = List.copyOf(nics);
+        disks = List.copyOf(disks);
+    }
+
+    long intervalNanos() {
+        return refreshSeconds * 1_000_000_000L;
+    }
+}

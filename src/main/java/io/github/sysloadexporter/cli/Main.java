@@ -1,0 +1,186 @@
+package io.github.sysloadexporter.cli;
+
+import io.github.sysloadexporter.metrics.BuildInfo;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The command line. Flags follow node_exporter's style; the Go sysload exporter's names are
+ * kept as aliases so its service files keep working.
+ */
+@Command(name = "sysload-exporter", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = "Serves sysload, how close this host is to saturating its CPUs, the CPUs that serve its"
+                + " network card's interrupts, or its disks (0-100), as Prometheus metrics.")
+public final class Main implements Callable<Integer> {
+    static final int EXIT_RUNTIME = 1;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"--web.listen-address", "--listen-address"}, defaultValue = ":9858", paramLabel = "ADDR",
+            description = "Address to serve metrics on: host:port, :port or [v6]:port (default: ${DEFAULT-VALUE}).")
+    String listenAddress;
+
+    @Option(names = "--web.telemetry-path", defaultValue = "/metrics", paramLabel = "PATH",
+            description = "Path of the metrics; / serves a landing page linking to it (default: ${DEFAULT-VALUE}).")
+    String telemetryPath;
+
+    @Option(names = "--path.procfs", defaultValue = "/proc", paramLabel = "DIR",
+            description = "procfs mount point, e.g. the host's /proc mounted in a container (default: ${DEFAULT-VALUE}).")
+    Path procfs;
+
+    @Option(names = "--path.sysfs", defaultValue = "/sys", paramLabel = "DIR",
+            description = "sysfs mount point (default: ${DEFAULT-VALUE}).")
+    Path sysfs;
+
+    @Option(names = "--refresh-rate", defaultValue = "1", paramLabel = "SECONDS",
+            description = "Seconds between samples, 1 to 30 (default: ${DEFAULT-VALUE}).")
+    int refreshRate;
+
+    @Option(names = {"-i", "--target-network-devices"}, split = ",", paramLabel = "NIC",
+            description = "Comma list of network interfaces (or IRQ names) to watch instead of those detected.")
+    List<String> nics = List.of();
+
+    @Option(names = {"-b", "--target-block-devices"}, split = ",", paramLabel = "DISK",
+            description = "Comma list of disks (as in /proc/diskstats) to watch instead of those detected.")
+    List<String> disks = List.of();
+
+    @Option(names = {"--interrupt-threshold", "--interrupted-threshold"}, defaultValue = "40", paramLabel = "PERCENT",
+            description = "irq+softirq+system percent of the NIC-IRQ CPUs above which they count towards sysload,"
+                    + " 0 to 100 (default: ${DEFAULT-VALUE}).")
+    double interruptThreshold;
+
+    @Option(names = "--info", description = "Print the configuration and what was detected, and exit.")
+    boolean info;
+
+    @Option(names = "--log.level", defaultValue = "info", paramLabel = "LEVEL",
+            description = "Log level: debug, info, warn or error (default: ${DEFAULT-VALUE}).")
+    String logLevel;
+
+    @Option(names = "--debug", description = "Same as --log.level=debug.")
+    boolean debug;
+
+    public static void main(String[] args) {
+        // Must be set before the JDK HTTP server class loads: without it keep-alive responses
+        // stall ~40 ms (Nagle against delayed ACK).
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+        System.exit(commandLine(new Main()).execute(args));
+    }
+
+    static CommandLine commandLine(Main main) {
+        CommandLine cl = new CommandLine(main);
+        // Bad input: one line on stderr and status 2, not the whole usage text.
+        cl.setParameterExceptionHandler((ex, args) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("sysload-exporter: " + ex.getMessage() + " (see --help)");
+            err.flush();
+            return CommandLine.ExitCode.USAGE;
+        });
+        return cl;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Config config = validate();
+        configureLogging();
+        if (info) {
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(Info.render(config));
+            out.flush();
+            return CommandLine.ExitCode.OK;
+        }
+        return serve(config);
+    }
+
+    private Config validate() {
+        if (refreshRate < 1 || refreshRate > 30) {
+            throw usage("--refresh-rate must be 1 to 30 seconds, got " + refreshRate);
+        }
+        if (!(interruptThreshold >= 0 && interruptThreshold <= 100)) {
+            throw usage("--interrupt-threshold must be 0 to 100 percent, got " + interruptThreshold);
+        }
+        if (!Files.isRegularFile(procfs.resolve("stat"))) {
+            throw usage("--path.procfs " + procfs + " has no stat file: not a procfs mount");
+        }
+        if (!Files.isDirectory(sysfs)) {
+            throw usage("--path.sysfs " + sysfs + " is not a directory");
+        }
+        if (!telemetryPath.startsWith("/")) {
+            throw usage("--web.telemetry-path must start with /, got '" + telemetryPath + "'");
+        }
+        String level = debug ? "debug" : logLevel.toLowerCase(Locale.ROOT);
+        if (!List.of("debug", "info", "warn", "error").contains(level)) {
+            throw usage("--log.level must be debug, info, warn or error, got '" + logLevel + "'");
+        }
+        logLevel = level;
+        InetSocketAddress address;
+        try {
+            address = ListenAddress.parse(listenAddress);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+        return new Config(address, telemetryPath, procfs, sysfs, refreshRate, clean(nics), clean(disks),
+                interruptThreshold);
+    }
+
+    private static List<String> clean(List<String> names) {
+        return names.stream().map(String::trim).filter(s -> !s.isEmpty()).distinct().toList();
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    // slf4j-simple reads its level once, when the first logger is made: nothing logs before this.
+    private void configureLogging() {
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", logLevel);
+    }
+
+    private int serve(Config config) throws IOException, InterruptedException {
+        Logger log = LoggerFactory.getLogger(Main.class);
+        Daemon daemon;
+        try {
+            daemon = Daemon.start(config, System::nanoTime, System::currentTimeMillis, new ProcessStatsReader(), true);
+        } catch (BindException e) {
+            spec.commandLine().getErr().println("sysload-exporter: cannot listen on " + listenAddress + ": "
+                    + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return EXIT_RUNTIME;
+        }
+        log.info("sysload-exporter {} serving {} on {}", BuildInfo.current().version(), config.telemetryPath(),
+                listenAddress);
+        CountDownLatch stop = new CountDownLatch(1);
+        Signals.onTerminate(stop::countDown);
+        stop.await();
+        log.info("stopping");
+        daemon.close();
+        return CommandLine.ExitCode.OK;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            BuildInfo b = BuildInfo.current();
+            return new String[] {"sysload-exporter " + b.version() + " (Java " + b.javaVersion() + ")"};
+        }
+    }
+}

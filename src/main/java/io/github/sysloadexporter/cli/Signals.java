@@ -1,0 +1,17 @@
+package io.github.sysloadexporter.cli;
+
+import sun.misc.Signal;
+
+/**
+ * SIGTERM and SIGINT end the exporter with status 0. A JVM left to its default handling
+ * exits 143 on SIGTERM, which systemd and scripts read as a failure.
+ */
+final class Signals {
+    private Signals() {
+    }
+
+    static void onTerminate(Runnable action) {
+        Signal.handle(new Signal("TERM"), s -> action.run());
+        Signal.handle(new Signal("INT"), s -> action.run());
+    }
+}

@@ -1,0 +1,100 @@
+package io.github.sysloadexporter.detect;
+
+import io.github.sysloadexporter.procfs.Interrupts;
+import io.github.sysloadexporter.procfs.IrqLine;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Which CPUs service a NIC's receive IRQs now: those whose count of them grew between two
+ * /proc/interrupts snapshots. Pure functions; the sampler decides when to rescan.
+ */
+public final class CpuGroup {
+    /** Below this many interrupts a CPU's growth is a stray (e.g. one taken while irqbalance moved the IRQ). */
+    static final long MIN_GROWTH = 2;
+    /** A CPU must take at least this percentage of the group's growth. */
+    static final long MIN_SHARE_PERCENT = 1;
+
+    private CpuGroup() {
+    }
+
+    /**
+     * The CPUs whose count of the given IRQs grew from {@code older} to {@code newer}, by at
+     * least {@value #MIN_GROWTH} and by at least {@value #MIN_SHARE_PERCENT}% of the total growth.
+     * A CPU missing from either header (offline at either time) is skipped, a count that went
+     * down (reset) is no growth, and an IRQ line that is new in {@code newer} grew from zero.
+     *
+     * @return the CPU ids, sorted; empty if nothing grew, in which case the caller keeps the
+     *         group it had (an idle NIC says nothing about where its IRQs land)
+     */
+    public static SortedSet<Integer> busyCpus(Interrupts older, Interrupts newer, Collection<String> irqs) {
+        Map<Integer, Integer> olderColumn = columns(older);
+        Map<String, IrqLine> olderLines = new HashMap<>();
+        for (IrqLine line : older.lines()) {
+            olderLines.put(line.irq(), line);
+        }
+        Set<String> wanted = Set.copyOf(irqs);
+        Map<Integer, Long> growth = new TreeMap<>();
+        long total = 0;
+        int[] cpus = newer.cpuIds();
+        for (IrqLine line : newer.lines()) {
+            if (!wanted.contains(line.irq())) {
+                continue;
+            }
+            IrqLine before = olderLines.get(line.irq());
+            for (int col = 0; col < cpus.length && col < line.counts().length; col++) {
+                Integer beforeCol = olderColumn.get(cpus[col]);
+                if (beforeCol == null) {
+                    continue;
+                }
+                long was = before == null || beforeCol >= before.counts().length ? 0 : before.counts()[beforeCol];
+                long delta = line.counts()[col] - was;
+                if (delta > 0) {
+                    growth.merge(cpus[col], delta, Long::sum);
+                    total += delta;
+                }
+            }
+        }
+        SortedSet<Integer> group = new TreeSet<>();
+        for (Map.Entry<Integer, Long> e : growth.entrySet()) {
+            long g = e.getValue();
+            // share compared in integers: g / total >= 1% <=> g * 100 >= total
+            if (g >= MIN_GROWTH && g * 100 >= total * MIN_SHARE_PERCENT) {
+                group.add(e.getKey());
+            }
+        }
+        return Collections.unmodifiableSortedSet(group);
+    }
+
+    /**
+     * True if the group holds every CPU of the header: then the SPEC says {@code si_cpu} is the
+     * aggregate {@code cpu} line rather than a sum of per-CPU lines.
+     */
+    public static boolean coversAllCpus(Set<Integer> group, Interrupts interrupts) {
+        if (interrupts.cpuIds().length == 0) {
+            return false;
+        }
+        for (int cpu : interrupts.cpuIds()) {
+            if (!group.contains(cpu)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Map<Integer, Integer> columns(Interrupts interrupts) {
+        Map<Integer, Integer> columns = new HashMap<>();
+        int[] cpus = interrupts.cpuIds();
+        for (int col = 0; col < cpus.length; col++) {
+            columns.put(cpus[col], col);
+        }
+        return columns;
+    }
+}

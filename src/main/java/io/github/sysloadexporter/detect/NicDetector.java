@@ -1,0 +1,168 @@
+package io.github.sysloadexporter.detect;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * Finds the NICs to watch under {@code <sysfs>/class/net}: interfaces with a {@code device}
+ * link, i.e. backed by hardware (PCI, USB, ...) or by a virtio device.
+ */
+public final class NicDetector {
+    /** Directory name of a virtio device in the device tree. */
+    private static final Pattern VIRTIO = Pattern.compile("virtio\\d+");
+    /** Directory name of a PCI function: domain (4 or more hex digits, VMD uses 5), bus, slot, function. */
+    static final Pattern PCI_FUNCTION =
+            Pattern.compile("\\p{XDigit}{4,}:\\p{XDigit}{2}:\\p{XDigit}{2}\\.[0-7]");
+
+    private NicDetector() {
+    }
+
+    /**
+     * Scans {@code <sysfs>/class/net}.
+     *
+     * @throws IOException if the directory cannot be listed; a single interface that cannot be
+     *                     read (it may vanish during the scan) is excluded instead
+     */
+    public static NicScan scan(Path sysfs) throws IOException {
+        List<Nic> nics = new ArrayList<>();
+        List<Excluded> excluded = new ArrayList<>();
+        for (String name : sortedEntries(sysfs.resolve("class/net"))) {
+            try {
+                Optional<String> rejection = rejection(sysfs, name);
+                if (rejection.isPresent()) {
+                    excluded.add(new Excluded(name, rejection.get()));
+                } else {
+                    nics.add(describe(sysfs, name));
+                }
+            } catch (IOException e) {
+                excluded.add(new Excluded(name, "could not be read: " + e));
+            }
+        }
+        return new NicScan(nics, excluded);
+    }
+
+    /** Why an interface is not a NIC to watch, or empty if it is one. */
+    private static Optional<String> rejection(Path sysfs, String name) {
+        Path dir = sysfs.resolve("class/net").resolve(name);
+        // attribute directories/files the kernel creates for these kinds; checked even when a
+        // device link exists because they are cheap and unambiguous
+        if (Files.isDirectory(dir.resolve("bridge"))) {
+            return Optional.of("bridge (has bridge/): its traffic arrives through its ports");
+        }
+        if (Files.isDirectory(dir.resolve("bonding"))) {
+            return Optional.of("bond master (has bonding/): its traffic arrives through its slaves");
+        }
+        if (Files.exists(dir.resolve("tun_flags"))) {
+            return Optional.of("tun/tap (has tun_flags): a user-space interface without IRQs");
+        }
+        if (Files.exists(dir.resolve("device"))) {
+            return Optional.empty();
+        }
+        // no device: virtual. Name the kind when the name tells it, for a clearer --info.
+        if (name.equals("lo")) {
+            return Optional.of("loopback");
+        }
+        if (name.startsWith("veth")) {
+            return Optional.of("veth pair end, no device link");
+        }
+        if (name.startsWith("ifb")) {
+            return Optional.of("ifb (traffic shaping redirect), no device link");
+        }
+        if (name.startsWith("dummy")) {
+            return Optional.of("dummy interface, no device link");
+        }
+        return Optional.of("no device link: a virtual interface without IRQs of its own");
+    }
+
+    /**
+     * Describes an interface from its {@code device} link. Package-private for explicit
+     * {@code -i} names, which are resolved this way whatever their kind.
+     */
+    static Nic describe(Path sysfs, String name) throws IOException {
+        Path device = sysfs.resolve("class/net").resolve(name).resolve("device");
+        if (!Files.exists(device)) {
+            return new Nic(name, Optional.empty(), Optional.empty(), Set.of(),
+                    "no device link: IRQ lines matched by interface name only");
+        }
+        Path target = device.toRealPath();
+        String leaf = target.getFileName().toString();
+        Optional<String> virtio = Optional.empty();
+        Path pciFunction = null;
+        if (VIRTIO.matcher(leaf).matches()) {
+            virtio = Optional.of(leaf);
+            // virtio-pci puts virtioN under its PCI function; virtio-mmio does not
+            Path parent = target.getParent();
+            if (parent != null && PCI_FUNCTION.matcher(parent.getFileName().toString()).matches()) {
+                pciFunction = parent;
+            }
+        } else if (PCI_FUNCTION.matcher(leaf).matches()) {
+            pciFunction = target;
+        }
+        Optional<String> pci = Optional.ofNullable(pciFunction).map(p -> p.getFileName().toString());
+        Set<Integer> msi = pciFunction == null ? Set.of() : msiIrqs(pciFunction);
+
+        StringBuilder why = new StringBuilder("device link -> ").append(relative(sysfs, target));
+        virtio.ifPresent(v -> why.append(", virtio device ").append(v));
+        pci.ifPresent(p -> why.append(", PCI function ").append(p));
+        if (pciFunction != null) {
+            why.append(msi.isEmpty() ? ", no MSI vectors" : ", MSI IRQs " + new TreeSet<>(msi));
+        }
+        return new Nic(name, virtio, pci, msi, why.toString());
+    }
+
+    /** The entries of {@code msi_irqs/}: one per MSI/MSI-X vector, named by its IRQ number. */
+    private static Set<Integer> msiIrqs(Path pciFunction) throws IOException {
+        Path dir = pciFunction.resolve("msi_irqs");
+        if (!Files.isDirectory(dir)) {
+            // INTx-only devices, or a driver that has not enabled MSI
+            return Set.of();
+        }
+        Set<Integer> irqs = new TreeSet<>();
+        for (String entry : sortedEntries(dir)) {
+            if (entry.chars().allMatch(Character::isDigit) && !entry.isEmpty()) {
+                irqs.add(Integer.parseInt(entry));
+            }
+        }
+        return irqs;
+    }
+
+    /** The path as seen from the sysfs root, so --info shows {@code devices/...} as ls -l would. */
+    static String relative(Path sysfs, Path target) {
+        try {
+            Path root = sysfs.toRealPath();
+            if (target.startsWith(root)) {
+                return root.relativize(target).toString();
+            }
+        } catch (IOException e) {
+            // fall through: the absolute path is still informative
+        }
+        return target.toString();
+    }
+
+    /** Names in a directory, sorted so that scans and reports are stable. */
+    static List<String> sortedEntries(Path dir) throws IOException {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                names.add(entry.getFileName().toString());
+            }
+        }
+        names.sort(null);
+        return names;
+    }
+
+    /** True if the interface exists in class/net (as a link or directory, even if dangling). */
+    static boolean isInterface(Path sysfs, String name) {
+        return !name.isEmpty() && !name.contains("/")
+                && Files.exists(sysfs.resolve("class/net").resolve(name), LinkOption.NOFOLLOW_LINKS);
+    }
+}

@@ -1,0 +1,113 @@
+package io.github.sysloadexporter.metrics;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.exporter.HTTPServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The HTTP side: simpleclient's metric handler on the telemetry path, a small landing page on
+ * {@code /}, 404 for anything else, on a JDK HttpServer whose threads we bound ourselves
+ * (simpleclient's own HTTPServer would claim {@code /} for metrics).
+ */
+public final class MetricsServer implements AutoCloseable {
+    static final int THREADS = 4;
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    private MetricsServer(HttpServer server, ExecutorService executor) {
+        this.server = server;
+        this.executor = executor;
+    }
+
+    /**
+     * Binds and starts serving. The JVM must run with {@code sun.net.httpserver.nodelay=true}
+     * (set by the launcher and by Main before this is called), or keep-alive responses stall
+     * about 40 ms on Nagle against delayed ACK.
+     *
+     * @throws java.net.BindException when the address is in use or not local
+     */
+    public static MetricsServer start(InetSocketAddress address, String telemetryPath, CollectorRegistry registry)
+            throws IOException {
+        HttpServer server = HttpServer.create(address, 64);
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(THREADS, THREADS, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "sysload-http-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        executor.allowCoreThreadTimeOut(true);
+        HttpHandler metrics = new HTTPServer.HTTPMetricHandler(registry);
+        server.createContext(telemetryPath, exchange -> {
+            if (!exchange.getRequestURI().getPath().equals(telemetryPath)) {
+                notFound(exchange);
+                return;
+            }
+            metrics.handle(exchange);
+        });
+        if (!telemetryPath.equals("/")) {
+            byte[] landing = landingPage(telemetryPath);
+            server.createContext("/", exchange -> {
+                if (exchange.getRequestURI().getPath().equals("/")) {
+                    respond(exchange, 200, "text/html; charset=utf-8", landing);
+                } else {
+                    notFound(exchange);
+                }
+            });
+        }
+        server.setExecutor(executor);
+        server.start();
+        return new MetricsServer(server, executor);
+    }
+
+    /** The bound port (useful when started on port 0). */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private static byte[] landingPage(String telemetryPath) {
+        String path = telemetryPath.replace("&", "&amp;").replace("<", "&lt;").replace("\"", "&quot;");
+        String html = "<!DOCTYPE html>\n<html><head><title>sysload exporter</title></head>\n<body>\n"
+                + "<h1>sysload exporter</h1>\n"
+                + "<p>How close this host is to saturating its CPUs, the CPUs serving its network card's"
+                + " interrupts, or its disks, as one number from 0 to 100.</p>\n"
+                + "<p><a href=\"" + path + "\">Metrics</a></p>\n</body></html>\n";
+        return html.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void notFound(HttpExchange exchange) throws IOException {
+        respond(exchange, 404, "text/plain; charset=utf-8", "404 page not found\n".getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void respond(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
+        try (exchange) {
+            exchange.getResponseHeaders().set("Content-Type", type);
+            if (exchange.getRequestMethod().equals("HEAD")) {
+                exchange.sendResponseHeaders(status, -1);
+                return;
+            }
+            exchange.sendResponseHeaders(status, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+}

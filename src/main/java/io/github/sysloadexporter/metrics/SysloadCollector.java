@@ -1,0 +1,147 @@
+package io.github.sysloadexporter.metrics;
+
+import io.github.sysloadexporter.sysload.Candidate;
+import io.github.sysloadexporter.sysload.CpuModes;
+import io.github.sysloadexporter.sysload.ProcessStats;
+import io.github.sysloadexporter.sysload.Published;
+import io.github.sysloadexporter.sysload.Sample;
+import io.prometheus.client.Collector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Turns the last published sample into metric families. Computes nothing: every value was
+ * fixed when the sample was taken, so a scrape costs formatting only and never waits for
+ * the sampler. Names of the Go sysload exporter are kept so its dashboards keep working.
+ */
+public final class SysloadCollector extends Collector {
+    static final String NS = "sysload_";
+    private static final List<String> MODE = List.of("mode");
+    private static final List<String> DEVICE = List.of("device");
+    private static final String MODES_HELP = " Modes: user, nice, system, idle, wio (iowait), intr (hardware"
+            + " interrupts), sintr (softirq); the seven add up to 100.";
+
+    private final Supplier<Published> source;
+    private final BuildInfo build;
+    private final double interruptThreshold;
+
+    public SysloadCollector(Supplier<Published> source, BuildInfo build, double interruptThreshold) {
+        this.source = source;
+        this.build = build;
+        this.interruptThreshold = interruptThreshold;
+    }
+
+    @Override
+    public List<MetricFamilySamples> collect() {
+        Published p = source.get();
+        List<MetricFamilySamples> out = new ArrayList<>(24);
+        Sample s = p.sample();
+        if (s != null) {
+            addSample(out, s);
+        }
+        gauge(out, "interrupt_threshold_percent",
+                "The --interrupt-threshold: the NIC-IRQ CPUs' irq+softirq+system percent above which they"
+                        + " count towards sysload.", interruptThreshold);
+        out.add(family("build_info", Type.GAUGE,
+                "Always 1; the labels say which sysload-exporter and Java runtime are running.",
+                List.of("version", "javaversion"), List.of(build.version(), build.javaVersion()), 1));
+        gauge(out, "last_sample_timestamp_seconds",
+                "Unix time of the last successful sample. If it lags behind time(), sampling is failing"
+                        + " and the values shown are that old.", p.lastSuccessSeconds());
+        out.add(counter(NS + "samples", "Samples of /proc taken successfully.", p.samplesTotal()));
+        out.add(counter(NS + "sample_failures", "Samples that failed (a /proc file missing, unreadable or"
+                + " unparsable); the last good values are served meanwhile.", p.failuresTotal()));
+        addProcess(out, p.process());
+        return out;
+    }
+
+    private static void addSample(List<MetricFamilySamples> out, Sample s) {
+        gauge(out, "sysload", "How close the host is to saturation, 0 to 100: the largest of all-CPU"
+                + " utilisation, the utilisation of the CPUs serving the NIC's receive interrupts (when their"
+                + " interrupt share is above the threshold) and every disk's I/O utilisation.", s.sysload());
+        gauge(out, "sysload_one", "Mean of sysload over the samples of the last minute.", s.one());
+        gauge(out, "sysload_five", "Mean of sysload over the samples of the last 5 minutes.", s.five());
+        gauge(out, "sysload_fifteen", "Mean of sysload over the samples of the last 15 minutes.", s.fifteen());
+        out.add(modes(NS + "si_cpu", "Percent of time per mode on the CPUs that serve the network card's"
+                + " receive interrupts (all CPUs while none is known)." + MODES_HELP, s.siCpu()));
+        out.add(modes(NS + "cpu_percent", "Percent of time per mode over all CPUs." + MODES_HELP, s.cpu()));
+        out.add(byDevice(NS + "io_util", "Percent of the last interval the disk was busy with I/O"
+                + " (/proc/diskstats io_ticks).", s.ioUtil()));
+        out.add(byDevice(NS + "nic_irq_cpus", "Number of CPUs found serving the NIC's receive interrupts"
+                + " recently; 0 while none has been seen.", s.nicIrqCpus()));
+        List<MetricFamilySamples.Sample> cands = new ArrayList<>(s.candidates().size());
+        List<String> candLabels = List.of("resource", "device");
+        for (Candidate c : s.candidates()) {
+            cands.add(new MetricFamilySamples.Sample(NS + "candidate_percent", candLabels,
+                    List.of(c.resource(), c.device()), c.percent()));
+        }
+        out.add(new MetricFamilySamples(NS + "candidate_percent", Type.GAUGE, "Each value sysload is the"
+                + " maximum of: resource cpu (all CPUs), si_cpu (the NIC-IRQ CPUs of the NIC in device; 0 while"
+                + " their interrupt share is at or below the threshold) and io (each disk). The largest one"
+                + " drives sysload.", cands));
+        gauge(out, "proc_ctxt", "Context switches per second over the last interval.", s.ctxtPerSecond());
+        gauge(out, "proc_intr", "Interrupts per second over the last interval.", s.intrPerSecond());
+    }
+
+    private static void addProcess(List<MetricFamilySamples> out, ProcessStats ps) {
+        if (ps.cpuSeconds() >= 0) {
+            out.add(counter("process_cpu_seconds", "Total user and system CPU time spent by the exporter in"
+                    + " seconds.", ps.cpuSeconds()));
+        }
+        processGauge(out, "process_resident_memory_bytes", "Resident memory size of the exporter in bytes.",
+                ps.residentBytes());
+        processGauge(out, "process_virtual_memory_bytes", "Virtual memory size of the exporter in bytes.",
+                ps.virtualBytes());
+        processGauge(out, "process_open_fds", "Number of open file descriptors.", ps.openFds());
+        processGauge(out, "process_max_fds", "Maximum number of open file descriptors.", ps.maxFds());
+        if (ps.startTimeSeconds() >= 0) {
+            out.add(family("process_start_time_seconds", Type.GAUGE,
+                    "Start time of the exporter since unix epoch in seconds.", List.of(), List.of(),
+                    ps.startTimeSeconds()));
+        }
+    }
+
+    private static void processGauge(List<MetricFamilySamples> out, String name, String help, long v) {
+        if (v >= 0) {
+            out.add(family(name, Type.GAUGE, help, List.of(), List.of(), v));
+        }
+    }
+
+    private static void gauge(List<MetricFamilySamples> out, String name, String help, double v) {
+        out.add(family(NS + name, Type.GAUGE, help, List.of(), List.of(), v));
+    }
+
+    private static MetricFamilySamples family(String name, Type type, String help, List<String> labels,
+                                              List<String> values, double v) {
+        return new MetricFamilySamples(name, type, help,
+                List.of(new MetricFamilySamples.Sample(name, labels, values, v)));
+    }
+
+    // simpleclient names a counter family without _total and its sample with it.
+    private static MetricFamilySamples counter(String name, String help, double v) {
+        return new MetricFamilySamples(name, Type.COUNTER, help,
+                List.of(new MetricFamilySamples.Sample(name + "_total", List.of(), List.of(), v)));
+    }
+
+    private static MetricFamilySamples modes(String name, String help, CpuModes m) {
+        List<MetricFamilySamples.Sample> samples = List.of(
+                mode(name, "user", m.user()), mode(name, "nice", m.nice()), mode(name, "system", m.system()),
+                mode(name, "idle", m.idle()), mode(name, "wio", m.wio()), mode(name, "intr", m.intr()),
+                mode(name, "sintr", m.sintr()));
+        return new MetricFamilySamples(name, Type.GAUGE, help, samples);
+    }
+
+    private static MetricFamilySamples.Sample mode(String name, String mode, double v) {
+        return new MetricFamilySamples.Sample(name, MODE, List.of(mode), v);
+    }
+
+    private static MetricFamilySamples byDevice(String name, String help, Map<String, ? extends Number> values) {
+        List<MetricFamilySamples.Sample> samples = new ArrayList<>(values.size());
+        for (Map.Entry<String, ? extends Number> e : values.entrySet()) {
+            samples.add(new MetricFamilySamples.Sample(name, DEVICE, List.of(e.getKey()), e.getValue().doubleValue()));
+        }
+        return new MetricFamilySamples(name, Type.GAUGE, help, samples);
+    }
+}

@@ -1,0 +1,18 @@
+package io.github.sysloadexporter.sysload;
+
+import io.github.sysloadexporter.procfs.DiskStat;
+import io.github.sysloadexporter.procfs.ProcStat;
+import java.util.List;
+
+/**
+ * The raw files of one tick and when they were read.
+ *
+ * @param monotonicNanos System.nanoTime() at the read: elapsed time comes from this, so a
+ *                       wall-clock jump changes no rate
+ * @param wallMillis     wall-clock time of the read, published as the sample's timestamp
+ */
+public record Reading(long monotonicNanos, long wallMillis, ProcStat stat, List<DiskStat> disks) {
+    public Reading {
+        disks = List.copyOf(disks);
+    }
+}

@@ -1,0 +1,123 @@
+package io.github.sysloadexporter.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The exporter as an operator meets it: a separate JVM started from the command line, real
+ * /proc and /sys, real signals, real exit codes.
+ */
+class ProcessTest {
+    static final Path FIXTURES = Path.of(System.getProperty("user.dir"), "src/test/resources/fixtures");
+
+    record Result(int exit, String out, String err) {
+    }
+
+    static Process spawn(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).start();
+    }
+
+    static Result run(String... args) throws Exception {
+        Process p = spawn(args);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "did not exit");
+        return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+                new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static void assertUsageError(Result r, String mentions) {
+        assertEquals(2, r.exit(), r.err());
+        assertEquals(1, r.err().lines().count(), "one line: " + r.err());
+        assertTrue(r.err().contains(mentions), r.err());
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void badInputIsOneLineAndStatusTwo() throws Exception {
+        assertUsageError(run("--no-such-flag"), "--no-such-flag");
+        assertUsageError(run("--refresh-rate", "0"), "--refresh-rate");
+        assertUsageError(run("--refresh-rate=31"), "1 to 30");
+        assertUsageError(run("--interrupt-threshold", "101"), "0 to 100");
+        assertUsageError(run("--interrupted-threshold", "-1"), "0 to 100");
+        assertUsageError(run("--path.procfs", "/nonexistent"), "no stat file");
+        assertUsageError(run("--web.listen-address", "localhost"), "no port");
+        assertUsageError(run("--log.level", "loud"), "--log.level");
+    }
+
+    @Test
+    void portInUseIsOneLineNamingTheAddressAndStatusOne() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            String address = "127.0.0.1:" + taken.getLocalPort();
+            Result r = run("--web.listen-address", address);
+            assertEquals(1, r.exit(), r.err());
+            assertTrue(r.err().lines().anyMatch(l -> l.startsWith("sysload-exporter: cannot listen on " + address)),
+                    r.err());
+        }
+    }
+
+    @Test
+    void servesRealProcAndStopsOnSigtermWithStatusZero() throws Exception {
+        int port = freePort();
+        Process p = spawn("--web.listen-address", "127.0.0.1:" + port);
+        try {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            String body = "";
+            // The first sample needs two readings, one interval apart.
+            for (int i = 0; i < 100 && !body.contains("\nsysload_sysload "); i++) {
+                Thread.sleep(100);
+                try {
+                    body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                            HttpResponse.BodyHandlers.ofString()).body();
+                } catch (IOException notYet) {
+                    // not listening yet
+                }
+            }
+            assertTrue(body.contains("\nsysload_sysload "), body);
+            assertTrue(body.contains("sysload_si_cpu{mode=\"idle\",}"), body);
+            assertTrue(body.contains("process_resident_memory_bytes "), body);
+
+            long start = System.nanoTime();
+            new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+            assertTrue(p.waitFor(2, TimeUnit.SECONDS), "still running 2 s after SIGTERM");
+            assertEquals(0, p.exitValue());
+            assertTrue(System.nanoTime() - start < 2_000_000_000L);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void infoPrintsWhatWasDetectedAndWhy() throws Exception {
+        Result r = run("--info", "--path.procfs", FIXTURES.resolve("virtio-2cpu/proc").toString(),
+                "--path.sysfs", FIXTURES.resolve("virtio-2cpu/sys").toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("eth0: watched"), r.out());
+        assertTrue(r.out().matches("(?s).*IRQ 38 virtio2-input\\.0: chosen.*"), r.out());
+        assertFalse(r.out().matches("(?s).*IRQ (34|36|39)[^\n]*: chosen.*"), r.out()); // rng, disk, tx
+        assertTrue(r.out().contains("vda: watched"), r.out());
+        assertTrue(r.out().contains("loop0: not watched"), r.out());
+    }
+}

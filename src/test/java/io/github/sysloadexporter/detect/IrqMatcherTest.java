@@ -1,0 +1,182 @@
+package io.github.sysloadexporter.detect;
+
+import io.github.sysloadexporter.procfs.Interrupts;
+import io.github.sysloadexporter.procfs.IrqLine;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.IntStream;
+
+import static io.github.sysloadexporter.detect.Fixtures.c;
+import static io.github.sysloadexporter.detect.Fixtures.line;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class IrqMatcherTest {
+
+    private static Nic nic(String name, String virtio, String pci, Integer... msi) {
+        return new Nic(name, Optional.ofNullable(virtio), Optional.ofNullable(pci), Set.of(msi), "test");
+    }
+
+    private static List<String> receiveLabels(Nic nic, Interrupts interrupts) {
+        return List.copyOf(IrqMatcher.labels(IrqMatcher.receiveIrqs(nic, interrupts)));
+    }
+
+    private static Map<String, Boolean> verdicts(Nic nic, Interrupts interrupts) {
+        Map<String, Boolean> verdicts = new TreeMap<>();
+        for (IrqChoice choice : IrqMatcher.classify(nic, interrupts)) {
+            verdicts.put(choice.irq(), choice.receive());
+        }
+        return verdicts;
+    }
+
+    private static Interrupts twoCpus(IrqLine... lines) {
+        return new Interrupts(Fixtures.cpus(2), List.of(lines));
+    }
+
+    @Test
+    void eth0OnThisVmReceivesOnlyOnVirtio2Input() throws IOException {
+        Nic eth0 = NicDetector.scan(Fixtures.sysfs("virtio-2cpu")).nics().get(0);
+        Interrupts interrupts = Fixtures.virtioMachine();
+
+        assertEquals(List.of("38"), receiveLabels(eth0, interrupts));
+        // config and output of the same device are tied to eth0 but rejected; the entropy
+        // source's virtio4-input and vsock's virtio3-rx are not eth0's at all
+        assertEquals(Map.of("37", false, "38", true, "39", false), verdicts(eth0, interrupts));
+        IrqChoice chosen = IrqMatcher.receiveIrqs(eth0, interrupts).get(0);
+        assertEquals("action virtio2-input.0 is virtio2's; IRQ 38 is an MSI vector of 0000:00:03.0"
+                + " -> receive: virtio receive queue (input.0)", chosen.why());
+    }
+
+    @Test
+    void mlx5CompletionVectorsButNotItsAsyncVector() throws IOException {
+        Nic mlx5 = NicDetector.scan(Fixtures.sysfs("metal-64cpu")).nics().get(1);
+        assertEquals("ens1f0np0", mlx5.name());
+        Interrupts interrupts = Fixtures.metalMachine();
+
+        List<String> expected = IntStream.rangeClosed(101, 116).mapToObj(String::valueOf).toList();
+        assertEquals(expected, receiveLabels(mlx5, interrupts));
+        IrqChoice async = IrqMatcher.classify(mlx5, interrupts).get(0);
+        assertEquals("100", async.irq());
+        assertFalse(async.receive());
+        assertTrue(async.why().endsWith("not receive: control vector (async0)"), async.why());
+    }
+
+    @Test
+    void mlx5IsFoundByPciAddressEvenWithoutMsiIrqs() {
+        // e.g. msi_irqs unreadable in a container: the address in the action name still ties it
+        Nic mlx5 = nic("ens1f0np0", null, "0000:5e:00.0");
+        List<String> expected = IntStream.rangeClosed(101, 116).mapToObj(String::valueOf).toList();
+        assertEquals(expected, receiveLabels(mlx5, Fixtures.metalMachine()));
+    }
+
+    /**
+     * The bare "eno1" line (138) is chosen: for single-vector drivers it is the only vector, so
+     * dropping it would lose their NIC entirely. On ixgbe it is the link/"other" vector; its few
+     * interrupts fall under the CPU-group stray rule, so keeping it costs nothing.
+     */
+    @Test
+    void ixgbeQueueVectorsAndTheBareNameVector() throws IOException {
+        Nic eno1 = NicDetector.scan(Fixtures.sysfs("metal-64cpu")).nics().get(0);
+        assertEquals("eno1", eno1.name());
+
+        List<String> expected = IntStream.rangeClosed(130, 138).mapToObj(String::valueOf).toList();
+        assertEquals(expected, receiveLabels(eno1, Fixtures.metalMachine()));
+    }
+
+    @Test
+    void virtio2DoesNotMatchVirtio21() {
+        Interrupts interrupts = twoCpus(
+                line("50", c(5, 5), "PCI-MSIX-0000:00:15.0   1-edge", "virtio21-input.0"),
+                line("51", c(5, 5), "PCI-MSIX-0000:00:03.0   1-edge", "virtio2-input.0"),
+                line("52", c(5, 5), "PCI-MSIX-0000:00:03.0   3-edge", "virtio2-input.1"));
+
+        assertEquals(List.of("51", "52"), receiveLabels(nic("eth0", "virtio2", null), interrupts));
+    }
+
+    @Test
+    void transmitOnlyAndControlLinesAreRejectedButTxRxCounts() {
+        Interrupts interrupts = twoCpus(
+                line("60", c(1, 1), "PCI-MSI   0-edge", "eth0-rx-0"),
+                line("61", c(1, 1), "PCI-MSI   1-edge", "eth0-tx-0"),
+                line("62", c(1, 1), "PCI-MSI   2-edge", "eth0-TxRx-1"),
+                line("63", c(1, 1), "PCI-MSI   3-edge", "eth01-rx-0"),
+                line("64", c(1, 1), "PCI-MSI   4-edge", "eth0-config"),
+                line("65", c(1, 1), "PCI-MSI   5-edge", "eth0-ctrl"),
+                line("66", c(1, 1), "IO-APIC  16-fasteoi", "ehci_hcd:usb1", "eth0"),
+                line("67", c(1, 1), "PCI-MSI   6-edge", "eth0x"));
+
+        Nic eth0 = nic("eth0", null, null);
+        assertEquals(List.of("60", "62", "66"), receiveLabels(eth0, interrupts));
+        assertEquals(Map.of("60", true, "61", false, "62", true, "64", false, "65", false, "66", true),
+                verdicts(eth0, interrupts));
+    }
+
+    @Test
+    void virtioTransmitConfigAndOtherQueuesAreRejected() {
+        Interrupts interrupts = twoCpus(
+                line("40", c(0, 0), "PCI-MSIX-0000:00:04.0   0-edge", "virtio3-config"),
+                line("41", c(1, 0), "PCI-MSIX-0000:00:04.0   1-edge", "virtio3-rx"),
+                line("42", c(0, 2), "PCI-MSIX-0000:00:04.0   2-edge", "virtio3-tx"),
+                line("43", c(1, 0), "PCI-MSIX-0000:00:04.0   3-edge", "virtio3-event"),
+                line("44", c(1, 0), "PCI-MSIX-0000:00:04.0   4-edge", "virtio3-output.0"));
+
+        // only -input.N is a virtio-net receive queue: vsock's "rx" is not one
+        assertEquals(Map.of("40", false, "41", false, "42", false, "43", false, "44", false),
+                verdicts(nic("eth9", "virtio3", "0000:00:04.0", 40, 41, 42, 43, 44), interrupts));
+    }
+
+    @Test
+    void virtioWithASharedVectorOrIntxStillHasAReceiveLine() {
+        Interrupts shared = twoCpus(
+                line("24", c(0, 0), "PCI-MSI   0-edge", "virtio2-config"),
+                line("25", c(9, 9), "PCI-MSI   1-edge", "virtio2-virtqueues"));
+        Interrupts intx = twoCpus(line("11", c(9, 9), "IO-APIC  11-fasteoi", "uhci_hcd:usb1", "virtio2"));
+
+        assertEquals(List.of("25"), receiveLabels(nic("eth0", "virtio2", null), shared));
+        assertEquals(List.of("11"), receiveLabels(nic("eth0", "virtio2", null), intx));
+    }
+
+    @Test
+    void pciAddressMustBeAWholeToken() {
+        assertTrue(IrqMatcher.containsPciAddress("mlx5_comp3@pci:0000:5e:00.0", "0000:5e:00.0"));
+        assertFalse(IrqMatcher.containsPciAddress("mlx5_comp3@pci:10000:5e:00.0", "0000:5e:00.0"));
+        assertFalse(IrqMatcher.containsPciAddress("mlx5_comp3@pci:0000:5e:00.01", "0000:5e:00.0"));
+    }
+
+    @Test
+    void explicitInterfaceNameIsResolvedLikeADetectedNic() throws IOException {
+        List<IrqChoice> chosen = IrqMatcher.explicitIrqs(Fixtures.sysfs("virtio-2cpu"), "eth0",
+                Fixtures.virtioMachine());
+
+        assertEquals(List.of("38"), List.copyOf(IrqMatcher.labels(chosen)));
+    }
+
+    @Test
+    void explicitOtherNameMatchesActionsContainingIt() throws IOException {
+        List<IrqChoice> chosen = IrqMatcher.explicitIrqs(Fixtures.sysfs("virtio-2cpu"), "virtio2-input",
+                Fixtures.virtioMachine());
+
+        assertEquals(List.of("38"), List.copyOf(IrqMatcher.labels(chosen)));
+        assertEquals("action virtio2-input.0 contains the given name virtio2-input"
+                + " (not an interface: matched as the original did)", chosen.get(0).why());
+        // the original's substring semantics: "virtio" alone takes every virtio line
+        List<IrqChoice> all = IrqMatcher.explicitIrqs(Fixtures.sysfs("virtio-2cpu"), "virtio",
+                Fixtures.virtioMachine());
+        assertEquals(16, all.size());
+    }
+
+    @Test
+    void namedLinesAndOtherDevicesNeverMatch() {
+        // eno2 is the second port of the ixgbe card: its name is not a prefix match of
+        // eno1's lines and its PCI function and vectors differ
+        assertEquals(List.of(),
+                IrqMatcher.classify(nic("eno2", null, "0000:19:00.1", 139), Fixtures.metalMachine()));
+    }
+}
