@@ -1,0 +1,71 @@
+package io.github.sysloadexporter.procfs;
+
+import java.io.File;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * A file's bytes read into a buffer that is kept from one read to the next, seen as text: the
+ * sampler reads the same /proc files every second, and a fresh byte[] and String each time
+ * would be most of what a tick allocates. One char per byte (ISO-8859-1): procfs text is
+ * ASCII, and a garbage byte reaches the parser, which names its line, instead of failing to
+ * decode. Not thread-safe: one reader owns it.
+ */
+final class ByteText implements CharSequence {
+    private byte[] bytes;
+    private int length;
+
+    ByteText(int initialCapacity) {
+        bytes = new byte[initialCapacity];
+    }
+
+    /** Replaces the content with the whole file; procfs files report size 0, so read to EOF. */
+    void readFrom(File file) throws IOException {
+        length = 0;
+        try (FileInputStream in = new FileInputStream(file)) {
+            while (true) {
+                if (length == bytes.length) {
+                    bytes = Arrays.copyOf(bytes, bytes.length * 2);
+                }
+                int n = in.read(bytes, length, bytes.length - length);
+                if (n < 0) {
+                    return;
+                }
+                length += n;
+            }
+        }
+    }
+
+    @Override
+    public int length() {
+        return length;
+    }
+
+    @Override
+    public char charAt(int index) {
+        if (index >= length) {
+            throw new IndexOutOfBoundsException(index);
+        }
+        return (char) (bytes[index] & 0xff);
+    }
+
+    /** Returns a String (the parsers keep what they cut out beyond this read). */
+    @Override
+    public CharSequence subSequence(int start, int end) {
+        return toString(start, end);
+    }
+
+    String toString(int start, int end) {
+        if (start < 0 || end > length || start > end) {
+            throw new IndexOutOfBoundsException(start + ".." + end);
+        }
+        return new String(bytes, start, end - start, StandardCharsets.ISO_8859_1);
+    }
+
+    @Override
+    public String toString() {
+        return toString(0, length);
+    }
+}
