@@ -1,9 +1,11 @@
 package io.github.sysloadexporter.procfs;
 
-import java.io.File;
-import java.io.FileInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
 /**
@@ -15,27 +17,29 @@ import java.util.Arrays;
  */
 final class ByteText implements CharSequence {
     private byte[] bytes;
+    private ByteBuffer buffer;
     private int length;
 
     ByteText(int initialCapacity) {
         bytes = new byte[initialCapacity];
+        buffer = ByteBuffer.wrap(bytes);
     }
 
-    /** Replaces the content with the whole file; procfs files report size 0, so read to EOF. */
-    void readFrom(File file) throws IOException {
-        length = 0;
-        try (FileInputStream in = new FileInputStream(file)) {
-            while (true) {
-                if (length == bytes.length) {
+    /**
+     * Replaces the content with the whole file; procfs files report size 0, so read to EOF.
+     * A missing file is a NoSuchFileException naming it.
+     */
+    void readFrom(Path file) throws IOException {
+        buffer.clear();
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            while (in.read(buffer) >= 0) {
+                if (!buffer.hasRemaining()) {
                     bytes = Arrays.copyOf(bytes, bytes.length * 2);
+                    buffer = ByteBuffer.wrap(bytes).position(buffer.position());
                 }
-                int n = in.read(bytes, length, bytes.length - length);
-                if (n < 0) {
-                    return;
-                }
-                length += n;
             }
         }
+        length = buffer.position();
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.github.sysloadexporter.procfs;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -49,12 +48,12 @@ public final class ProcFs {
      */
     private static final class Source {
         final String name;
-        final File file;
+        final Path file;
         final ByteText text;
 
         Source(Path path, int capacity) {
             this.name = path.toString();
-            this.file = path.toFile();
+            this.file = path;
             this.text = new ByteText(capacity);
         }
 
