@@ -44,7 +44,7 @@ public final class SysloadCollector extends Collector {
         gauge(out, "interrupt_threshold_percent",
                 "The --interrupt-threshold: the NIC-IRQ CPUs' irq+softirq+system percent above which they"
                         + " count towards sysload.", interruptThreshold);
-        out.add(family("build_info", Type.GAUGE,
+        out.add(family(NS + "build_info", Type.GAUGE,
                 "Always 1; the labels say which sysload-exporter and Java runtime are running.",
                 List.of("version", "javaversion"), List.of(build.version(), build.javaVersion()), 1));
         gauge(out, "last_sample_timestamp_seconds",

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sysloadexporter.FixtureRoot;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -23,7 +24,6 @@ import org.junit.jupiter.api.Test;
  * /proc and /sys, real signals, real exit codes.
  */
 class ProcessTest {
-    static final Path FIXTURES = Path.of(System.getProperty("user.dir"), "src/test/resources/fixtures");
 
     record Result(int exit, String out, String err) {
     }
@@ -111,8 +111,8 @@ class ProcessTest {
 
     @Test
     void infoPrintsWhatWasDetectedAndWhy() throws Exception {
-        Result r = run("--info", "--path.procfs", FIXTURES.resolve("virtio-2cpu/proc").toString(),
-                "--path.sysfs", FIXTURES.resolve("virtio-2cpu/sys").toString());
+        Result r = run("--info", "--path.procfs", FixtureRoot.of("virtio-2cpu/proc").toString(),
+                "--path.sysfs", FixtureRoot.of("virtio-2cpu/sys").toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("eth0: watched"), r.out());
         assertTrue(r.out().matches("(?s).*IRQ 38 virtio2-input\\.0: chosen.*"), r.out());

@@ -1,5 +1,6 @@
 package io.github.sysloadexporter.detect;
 
+import io.github.sysloadexporter.FixtureRoot;
 import io.github.sysloadexporter.procfs.Interrupts;
 import io.github.sysloadexporter.procfs.IrqLine;
 
@@ -13,12 +14,9 @@ final class Fixtures {
     private Fixtures() {
     }
 
-    /**
-     * A fixture sysfs root, read from the source tree: Maven's resource copy follows symlinks
-     * (and unrolls the device/net/eth0/device cycle), so target/test-classes has no links left.
-     */
+    /** A fixture sysfs root. */
     static Path sysfs(String fixture) {
-        return Path.of(System.getProperty("user.dir"), "src/test/resources/fixtures", fixture, "sys");
+        return FixtureRoot.of(fixture + "/sys");
     }
 
     /** A numbered line as the kernel prints it: chip, hwirq and type, then the actions. */

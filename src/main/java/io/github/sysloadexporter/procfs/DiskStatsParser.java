@@ -1,0 +1,82 @@
+package io.github.sysloadexporter.procfs;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Parses /proc/diskstats. A line is {@code major minor name} and then 11 numbers (kernels
+ * before 4.18), 15 (4.18: discard statistics) or 17 (5.5: flush statistics); sysload only
+ * needs field 13, the milliseconds spent doing I/O. Every field is still checked to be a
+ * number, so a torn or foreign file is reported instead of yielding a wrong io_ticks.
+ */
+public final class DiskStatsParser {
+    /** Fields of the oldest format still printed (2.6.x to 4.17). */
+    private static final int MIN_FIELDS = 14;
+    /** 1-based position of io_ticks, counting major, minor and name. */
+    private static final int IO_TICKS_FIELD = 13;
+    /** "field N" for the messages, built once so a good line allocates no message text. */
+    private static final String[] FIELD_LABELS = new String[24];
+
+    static {
+        for (int i = 0; i < FIELD_LABELS.length; i++) {
+            FIELD_LABELS[i] = "field " + i;
+        }
+        FIELD_LABELS[FIELD_LABELS.length - 1] += " or later";
+    }
+
+    private DiskStatsParser() {
+    }
+
+    /**
+     * @param source names the file in error messages (e.g. {@code /proc/diskstats})
+     * @return one entry per line, in file order; empty for an empty file (a host, or a
+     *         container's view of one, can have no block device)
+     * @throws ProcfsFormatException for a line with fewer than 14 fields or a field that is
+     *                               not a number
+     */
+    public static List<DiskStat> parse(String source, CharSequence text)
+            throws ProcfsFormatException {
+        TextCursor c = new TextCursor(source, text);
+        List<DiskStat> result = new ArrayList<>();
+        while (c.nextLine()) {
+            c.skipBlanks();
+            if (c.atLineEnd()) {
+                continue;
+            }
+            long major = c.unsignedNumber("major number");
+            c.skipBlanks();
+            long minor = c.atLineEnd() ? -1 : c.unsignedNumber("minor number");
+            c.skipBlanks();
+            if (c.atLineEnd()) {
+                throw c.error("line ends before the device name: " + (minor < 0 ? 1 : 2)
+                        + " of at least " + MIN_FIELDS + " fields (truncated line?)");
+            }
+            if (major > Integer.MAX_VALUE || minor > Integer.MAX_VALUE || major < 0) {
+                throw c.error("device number out of range");
+            }
+            int nameStart = c.pos;
+            String name = c.token();
+            int field = 3;
+            long ioTicks = 0;
+            while (true) {
+                c.skipBlanks();
+                if (c.atLineEnd()) {
+                    break;
+                }
+                field++;
+                long v = c.unsignedNumber(
+                        FIELD_LABELS[Math.min(field, FIELD_LABELS.length - 1)]);
+                if (field == IO_TICKS_FIELD) {
+                    ioTicks = v;
+                }
+            }
+            if (field < MIN_FIELDS) {
+                throw c.error(c.quote(nameStart, nameStart + name.length()) + ": " + field
+                        + " fields, at least " + MIN_FIELDS
+                        + " expected (truncated line?)");
+            }
+            result.add(new DiskStat((int) major, (int) minor, name, ioTicks));
+        }
+        return result;
+    }
+}

@@ -1,0 +1,168 @@
+package io.github.sysloadexporter.procfs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ProcStatParserTest {
+
+    private static ProcStat parseFixture(String relative) throws Exception {
+        return ProcStatParser.parse(relative, Fixtures.text(relative));
+    }
+
+    private static ProcfsFormatException failure(String text) {
+        return assertThrows(ProcfsFormatException.class, () -> ProcStatParser.parse("t/stat", text));
+    }
+
+    @Test
+    void realVirtioGuest() throws Exception {
+        ProcStat s = parseFixture("virtio-2cpu/proc/stat");
+        assertEquals(new CpuTimes(6119, 0, 2804, 72293, 553, 0, 119, 9, 0, 0), s.total());
+        assertEquals(List.of(0, 1), List.copyOf(s.perCpu().keySet()));
+        assertEquals(new CpuTimes(2493, 0, 1110, 37262, 52, 0, 18, 3, 0, 0), s.perCpu().get(0));
+        assertEquals(new CpuTimes(3625, 0, 1694, 35030, 500, 0, 100, 6, 0, 0), s.perCpu().get(1));
+        assertEquals(337546, s.interrupts());
+        assertEquals(779018, s.contextSwitches());
+    }
+
+    @Test
+    void metalHostOf64Cpus() throws Exception {
+        ProcStat s = parseFixture("metal-64cpu/proc/stat");
+        assertEquals(new CpuTimes(193901945, 660479, 48952475, 6048437057L, 2501387, 0, 19869833,
+                0, 0, 0), s.total());
+        assertEquals(64, s.perCpu().size());
+        assertEquals(0, s.perCpu().firstKey());
+        assertEquals(63, s.perCpu().lastKey());
+        assertEquals(96192276, s.perCpu().get(7).idle());
+        assertEquals(1060902, s.perCpu().get(7).softirq());
+        assertEquals(new CpuTimes(2809526, 946, 618434, 94096190, 47039, 0, 7432, 0, 0, 0),
+                s.perCpu().get(63));
+        assertEquals(1336207048, s.interrupts());
+        assertEquals(98765432109L, s.contextSwitches());
+    }
+
+    @Test
+    void offlineCpuHasNoLineButStillCountsInTheAggregate() throws Exception {
+        ProcStat s = parseFixture("metal-64cpu-offline/proc/stat");
+        assertEquals(63, s.perCpu().size());
+        assertFalse(s.perCpu().containsKey(5));
+        assertTrue(s.perCpu().containsKey(4) && s.perCpu().containsKey(6));
+        assertEquals(6048437057L, s.total().idle());
+    }
+
+    @Test
+    void oldKernelsWithSevenOrEightFieldsGetZeros() throws Exception {
+        ProcStat s = ProcStatParser.parse("t", "cpu  10 1 2 30 4 5 6\ncpu0 10 1 2 30 4 5 6 7\n"
+                + "intr 99 1 2\nctxt 5\n");
+        assertEquals(new CpuTimes(10, 1, 2, 30, 4, 5, 6, 0, 0, 0), s.total());
+        assertEquals(new CpuTimes(10, 1, 2, 30, 4, 5, 6, 7, 0, 0), s.perCpu().get(0));
+    }
+
+    @Test
+    void valuesAreUnsigned64Bit() throws Exception {
+        ProcStat s = ProcStatParser.parse("t", "cpu 18446744073709551615 0 0 9223372036854775808"
+                + " 0 0 0\nintr 18446744073709551615\nctxt 0\n");
+        assertEquals(-1L, s.total().user());
+        assertEquals(Long.MIN_VALUE, s.total().idle());
+        assertEquals(Long.parseUnsignedLong("18446744073709551615"), s.interrupts());
+    }
+
+    @Test
+    void overflowIsAnErrorOnItsLine() {
+        ProcfsFormatException e = failure("cpu 1 2 3 4 5 6 7\nintr 18446744073709551616\nctxt 1\n");
+        assertEquals(2, e.line());
+        assertTrue(e.getMessage().startsWith("t/stat:2: intr total does not fit in 64 bits"),
+                e.getMessage());
+        assertEquals(3, failure("cpu 1 2 3 4 5 6 7\nintr 1\ncpu0 1 2 3 4 5 6 99999999999999999999\n"
+                + "ctxt 1\n").line());
+    }
+
+    @Test
+    void onlyTheFirstNumberOfIntrIsRead() throws Exception {
+        // Anything after the total is not looked at, not even whether it is a number.
+        ProcStat s = ProcStatParser.parse("t", "cpu 1 2 3 4 5 6 7\nintr 42 x y\nctxt 7\n");
+        assertEquals(42, s.interrupts());
+    }
+
+    @Test
+    void unknownLinesAreSkipped() throws Exception {
+        ProcStat s = ProcStatParser.parse("t", "cpu 1 2 3 4 5 6 7\nbtime x\nintr 3\nfoo bar\n"
+                + "ctxt 4\nsoftirq 1 2 3\nprocs_running 2\n");
+        assertEquals(3, s.interrupts());
+        assertEquals(4, s.contextSwitches());
+    }
+
+    @Test
+    void duplicateCpuLine() {
+        ProcfsFormatException e = failure("cpu 1 2 3 4 5 6 7\ncpu0 1 2 3 4 5 6 7\n"
+                + "cpu1 1 2 3 4 5 6 7\ncpu0 1 2 3 4 5 6 7\nintr 1\nctxt 1\n");
+        assertEquals("t/stat:4: duplicate line for cpu0", e.getMessage());
+    }
+
+    @Test
+    void missingAggregateLineIsReportedAtLineOne() {
+        ProcfsFormatException e = failure("cpu0 1 2 3 4 5 6 7\nintr 1\nctxt 1\n");
+        assertEquals(1, e.line());
+        assertTrue(e.getMessage().contains("aggregate 'cpu' line"), e.getMessage());
+    }
+
+    @Test
+    void missingIntrOrCtxt() {
+        ProcfsFormatException e = failure("cpu 1 2 3 4 5 6 7\nctxt 1\n");
+        assertEquals("t/stat: no 'intr' line (file ends at line 2)", e.getMessage());
+        e = failure("cpu 1 2 3 4 5 6 7\nintr 1\n");
+        assertEquals("t/stat: no 'ctxt' line (file ends at line 2)", e.getMessage());
+    }
+
+    @Test
+    void truncatedCpuLine() throws Exception {
+        String file = "malformed/stat-truncated-cpu-line/stat";
+        ProcfsFormatException e = assertThrows(ProcfsFormatException.class,
+                () -> parseFixture(file));
+        assertEquals(file + ":3: cpu1 line has 4 numbers, at least 7 expected (user .. softirq)",
+                e.getMessage());
+        assertEquals(file, e.source());
+    }
+
+    @Test
+    void fileCutInTheMiddle() {
+        String file = "malformed/stat-cut-mid-file/stat";
+        ProcfsFormatException e = assertThrows(ProcfsFormatException.class,
+                () -> parseFixture(file));
+        assertEquals(file + ": no 'intr' line (file ends at line 42)", e.getMessage());
+    }
+
+    @Test
+    void nonNumericField() {
+        String file = "malformed/stat-non-numeric/stat";
+        ProcfsFormatException e = assertThrows(ProcfsFormatException.class,
+                () -> parseFixture(file));
+        assertEquals(file + ":2: iowait is not a number: '5x2'", e.getMessage());
+    }
+
+    @Test
+    void garbageIsQuotedReadably() {
+        String file = "malformed/stat-garbage/stat";
+        ProcfsFormatException e = assertThrows(ProcfsFormatException.class,
+                () -> parseFixture(file));
+        assertEquals(1, e.line());
+        assertTrue(e.getMessage().startsWith(file + ":1: expected the aggregate 'cpu' line first,"
+                + " found '\\x7fELF\\x02\\x01\\x01\\x00"), e.getMessage());
+        assertTrue(e.getMessage().chars().allMatch(ch -> ch >= 0x20 && ch < 0x7f),
+                e.getMessage());
+    }
+
+    @Test
+    void emptyFile() {
+        String file = "malformed/stat-empty/stat";
+        ProcfsFormatException e = assertThrows(ProcfsFormatException.class,
+                () -> parseFixture(file));
+        assertEquals(file + ": empty file", e.getMessage());
+        assertEquals(0, e.line());
+        assertEquals("t/stat: empty file", failure("\n\n").getMessage());
+    }
+}
