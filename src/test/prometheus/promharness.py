@@ -62,6 +62,7 @@ class Harness:
         self.time_limit = time_limit
         self.procs = []  # (name, Popen, log path)
         self.tmp = None
+        self.extra_dirs = []
         self._old_handlers = {}
 
     # -- lifetime -------------------------------------------------------------------------
@@ -79,8 +80,9 @@ class Harness:
         if exc_type is not None and exc_type is not SystemExit:
             self.dump_logs()
         self.stop_all()
-        if self.tmp:
-            shutil.rmtree(self.tmp, ignore_errors=True)
+        for d in [self.tmp] + self.extra_dirs:
+            if d:
+                shutil.rmtree(d, ignore_errors=True)
         for sig, handler in self._old_handlers.items():
             signal.signal(sig, handler)
         return False
@@ -90,6 +92,12 @@ class Harness:
 
     def _on_alarm(self, signum, frame):
         raise Deadline("gave up after %d s (the bound of this test)" % self.time_limit)
+
+    def temp_dir_in(self, parent):
+        """A temporary directory under parent, removed with everything else at the end."""
+        d = tempfile.mkdtemp(prefix="sysload-%s-" % self.name, dir=parent)
+        self.extra_dirs.append(d)
+        return d
 
     # -- processes ------------------------------------------------------------------------
 
