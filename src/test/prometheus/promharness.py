@@ -77,6 +77,9 @@ class Harness:
 
     def __exit__(self, exc_type, exc, tb):
         signal.alarm(0)
+        # A second Ctrl-C or SIGTERM must not cut the clean-up short.
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(sig, signal.SIG_IGN)
         if exc_type is not None and exc_type is not SystemExit:
             self.dump_logs()
         self.stop_all()
