@@ -187,6 +187,7 @@ def main():
         failures, evaluated = [], 0
         for label, sel in selections:
             for p in panels_of(dashboard):
+                named = []  # targets whose series keep a metric name, for the merge check below
                 for t in p.get("targets") or []:
                     expr = substitute(t["expr"], sel)
                     evaluated += 1
@@ -195,10 +196,19 @@ def main():
                     except h.TestFailure as e:
                         failures.append("%s / %s [%s]: error %s" % (p["title"], t["refId"], label, e))
                         continue
+                    if kind == "vector" and any("__name__" in r["metric"] for r in result):
+                        named.append(t["refId"])
                     if not result:
                         failures.append("%s / %s [%s]: no series from %s" % (p["title"], t["refId"], label, expr))
                     elif label == "All":
                         h.log("ok   %-45s %s  %d series" % (p["title"][:45], t["refId"], len(result)))
+                # Grafana's merge transformation joins rows on the columns every query has; if all
+                # of them carry __name__ (different per query) no row would ever be joined.
+                merges = any(x.get("id") == "merge" for x in p.get("transformations") or [])
+                targets = p.get("targets") or []
+                if merges and len(targets) > 1 and len(named) == len(targets):
+                    failures.append("%s [%s]: every query keeps __name__, so merge cannot join their rows"
+                                    % (p["title"], label))
         if failures:
             raise h.TestFailure("dashboard queries:\n  " + "\n  ".join(failures))
         h.log("ok   %d panel queries (3 variable selections) all returned data" % evaluated)
