@@ -1,9 +1,6 @@
 package io.github.sysloadexporter.procfs;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -11,12 +8,19 @@ import java.util.Objects;
 /**
  * The procfs files sysload reads, under a root that is {@code /proc} on the host and the
  * host's /proc mounted elsewhere in a container. Each call reads its file afresh.
+ * Not thread-safe: its read buffers are reused (see {@link ByteText}).
  */
 public final class ProcFs {
     private final Path root;
+    private final Source stat;
+    private final Source diskstats;
+    private final Source interrupts;
 
     public ProcFs(Path root) {
         this.root = Objects.requireNonNull(root, "root");
+        this.stat = new Source(root.resolve("stat"), 8192);
+        this.diskstats = new Source(root.resolve("diskstats"), 4096);
+        this.interrupts = new Source(root.resolve("interrupts"), 16384);
     }
 
     public Path root() {
@@ -25,31 +29,37 @@ public final class ProcFs {
 
     /** {@code root/stat}. */
     public ProcStat stat() throws IOException, ProcfsFormatException {
-        Path file = root.resolve("stat");
-        return ProcStatParser.parse(file.toString(), read(file));
+        return ProcStatParser.parse(stat.name, stat.read());
     }
 
     /** {@code root/diskstats}. */
     public List<DiskStat> diskStats() throws IOException, ProcfsFormatException {
-        Path file = root.resolve("diskstats");
-        return DiskStatsParser.parse(file.toString(), read(file));
+        return DiskStatsParser.parse(diskstats.name, diskstats.read());
     }
 
     /** {@code root/interrupts}. */
     public Interrupts interrupts() throws IOException, ProcfsFormatException {
-        Path file = root.resolve("interrupts");
-        return InterruptsParser.parse(file.toString(), read(file));
+        return InterruptsParser.parse(interrupts.name, interrupts.read());
     }
 
     /**
-     * Reads to end of file: procfs files report size 0, so nothing may trust the size.
-     * Decoded as ISO-8859-1 because procfs text is ASCII, and that decoding maps every byte to
-     * one char and never fails: a garbage byte reaches the parser, which names the line,
-     * instead of a MalformedInputException that names nothing.
+     * One file with its name for messages and a buffer reused across reads, so a steady tick
+     * allocates no copy of the file. This makes a ProcFs single-threaded: the sampler owns one.
      */
-    static String read(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+    private static final class Source {
+        final String name;
+        final Path file;
+        final ByteText text;
+
+        Source(Path path, int capacity) {
+            this.name = path.toString();
+            this.file = path;
+            this.text = new ByteText(capacity);
+        }
+
+        ByteText read() throws IOException {
+            text.readFrom(file);
+            return text;
         }
     }
 }

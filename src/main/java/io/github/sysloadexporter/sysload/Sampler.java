@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * calculator, and publishes one immutable {@link Published} that scrapes read without
  * locking. A failed reading is counted and logged, and the last good sample stays published.
  *
- * <p>/proc/interrupts is read only to find which CPUs serve the NICs: at the first two ticks
+ * <p>/proc/interrupts is read only to find which CPUs serve the NICs: at the first two readings
  * (so the group is known from the second sample on), then every {@link #IRQ_RESCAN_NANOS},
  * since irqbalance moves IRQs. NICs and disks are detected again every
  * {@link #DETECT_NANOS}, so hot-plugged disks are followed.
@@ -46,7 +46,6 @@ public final class Sampler implements AutoCloseable {
     private volatile Published published = Published.NOTHING_YET;
 
     // Sampler-thread state.
-    private long ticks;
     private long samples;
     private long failures;
     private double lastSuccessSeconds;
@@ -123,16 +122,14 @@ public final class Sampler implements AutoCloseable {
         }
         Sample keep = sample != null ? sample : published.sample();
         published = new Published(keep, samples, failures, lastSuccessSeconds, processStats.get());
-        ticks++;
     }
 
     private Sample read(long now) throws IOException, ProcfsFormatException {
-        if (!detected || now - lastDetectNanos >= DETECT_NANOS) {
+        boolean detectDue = !detected || now - lastDetectNanos >= DETECT_NANOS;
+        boolean irqsDue = detectDue || samples < 2 || now - lastInterruptsNanos >= IRQ_RESCAN_NANOS;
+        Interrupts irqs = irqsDue ? proc.interrupts() : null;
+        if (detectDue) {
             disks = Set.copyOf(targets.disks());
-        }
-        boolean readIrqs = ticks < 2 || lastInterrupts == null || now - lastInterruptsNanos >= IRQ_RESCAN_NANOS;
-        Interrupts irqs = readIrqs ? proc.interrupts() : null;
-        if (irqs != null && (!detected || now - lastDetectNanos >= DETECT_NANOS)) {
             nicIrqs = Map.copyOf(targets.nicReceiveIrqs(irqs));
             lastDetectNanos = now;
             detected = true;
@@ -140,7 +137,8 @@ public final class Sampler implements AutoCloseable {
         ProcStat stat = proc.stat();
         List<DiskStat> diskStats = proc.diskStats();
 
-        // Everything read: only now change state, so a failed tick leaves none behind.
+        // IRQ counts are taken only from a reading that succeeded as a whole, so a failed tick
+        // cannot shorten or skew the next growth window.
         if (irqs != null) {
             updateIrqCpus(irqs);
             lastInterrupts = irqs;
@@ -187,6 +185,5 @@ public final class Sampler implements AutoCloseable {
         }
         Published p = published;
         published = new Published(p.sample(), p.samplesTotal(), failures, p.lastSuccessSeconds(), processStats.get());
-        ticks++;
     }
 }

@@ -1,0 +1,75 @@
+package io.github.sysloadexporter.procfs;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+
+/**
+ * A file's bytes read into a buffer that is kept from one read to the next, seen as text: the
+ * sampler reads the same /proc files every second, and a fresh byte[] and String each time
+ * would be most of what a tick allocates. One char per byte (ISO-8859-1): procfs text is
+ * ASCII, and a garbage byte reaches the parser, which names its line, instead of failing to
+ * decode. Not thread-safe: one reader owns it.
+ */
+final class ByteText implements CharSequence {
+    private byte[] bytes;
+    private ByteBuffer buffer;
+    private int length;
+
+    ByteText(int initialCapacity) {
+        bytes = new byte[initialCapacity];
+        buffer = ByteBuffer.wrap(bytes);
+    }
+
+    /**
+     * Replaces the content with the whole file; procfs files report size 0, so read to EOF.
+     * A missing file is a NoSuchFileException naming it.
+     */
+    void readFrom(Path file) throws IOException {
+        buffer.clear();
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            while (in.read(buffer) >= 0) {
+                if (!buffer.hasRemaining()) {
+                    bytes = Arrays.copyOf(bytes, bytes.length * 2);
+                    buffer = ByteBuffer.wrap(bytes).position(buffer.position());
+                }
+            }
+        }
+        length = buffer.position();
+    }
+
+    @Override
+    public int length() {
+        return length;
+    }
+
+    @Override
+    public char charAt(int index) {
+        if (index >= length) {
+            throw new IndexOutOfBoundsException(index);
+        }
+        return (char) (bytes[index] & 0xff);
+    }
+
+    /** Returns a String (the parsers keep what they cut out beyond this read). */
+    @Override
+    public CharSequence subSequence(int start, int end) {
+        return toString(start, end);
+    }
+
+    String toString(int start, int end) {
+        if (start < 0 || end > length || start > end) {
+            throw new IndexOutOfBoundsException(start + ".." + end);
+        }
+        return new String(bytes, start, end - start, StandardCharsets.ISO_8859_1);
+    }
+
+    @Override
+    public String toString() {
+        return toString(0, length);
+    }
+}

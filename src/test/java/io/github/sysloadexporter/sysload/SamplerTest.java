@@ -1,0 +1,151 @@
+package io.github.sysloadexporter.sysload;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import io.github.sysloadexporter.procfs.CpuTimes;
+import io.github.sysloadexporter.procfs.DiskStat;
+import io.github.sysloadexporter.procfs.Interrupts;
+import io.github.sysloadexporter.procfs.IrqLine;
+import io.github.sysloadexporter.procfs.ProcStat;
+import io.github.sysloadexporter.procfs.ProcfsFormatException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** The schedule and the failure handling, with a clock and a /proc the test drives. */
+class SamplerTest {
+    static final long SECOND = 1_000_000_000L;
+
+    /** A /proc whose counters advance by one busy second of cpu1 softirq per reading. */
+    static final class FakeProc implements ProcSource {
+        int statReads;
+        int interruptReads;
+        long rxOnCpu1;
+        boolean broken;
+
+        @Override
+        public ProcStat stat() throws ProcfsFormatException {
+            if (broken) {
+                throw new ProcfsFormatException("/proc/stat", 1, "broken on purpose");
+            }
+            statReads++;
+            long n = statReads;
+            TreeMap<Integer, CpuTimes> per = new TreeMap<>();
+            per.put(0, new CpuTimes(0, 0, 0, 100 * n, 0, 0, 0, 0, 0, 0));
+            per.put(1, new CpuTimes(0, 0, 0, 0, 0, 0, 100 * n, 0, 0, 0));
+            return new ProcStat(new CpuTimes(0, 0, 0, 100 * n, 0, 0, 100 * n, 0, 0, 0), per, 0, 0);
+        }
+
+        @Override
+        public List<DiskStat> diskStats() {
+            return List.of(new DiskStat(254, 0, "vda", 0));
+        }
+
+        @Override
+        public Interrupts interrupts() {
+            interruptReads++;
+            rxOnCpu1 += 1000;
+            return new Interrupts(new int[] {0, 1}, List.of(new IrqLine("38", new long[] {0, rxOnCpu1},
+                    "PCI-MSIX-0000:00:03.0   1-edge      virtio2-input.0", List.of("virtio2-input.0"))));
+        }
+    }
+
+    static final class FakeTargets implements Targets {
+        int nicScans;
+        int diskScans;
+
+        @Override
+        public Map<String, Set<String>> nicReceiveIrqs(Interrupts interrupts) {
+            nicScans++;
+            return Map.of("eth0", Set.of("38"));
+        }
+
+        @Override
+        public Set<String> disks() {
+            diskScans++;
+            return Set.of("vda");
+        }
+
+        @Override
+        public Set<Integer> servingCpus(Interrupts older, Interrupts newer, Set<String> irqs) {
+            Set<Integer> cpus = new java.util.TreeSet<>();
+            for (int col = 0; col < newer.cpuIds().length; col++) {
+                if (newer.lines().get(0).counts()[col] > older.lines().get(0).counts()[col]) {
+                    cpus.add(newer.cpuIds()[col]);
+                }
+            }
+            return cpus;
+        }
+    }
+
+    final FakeProc proc = new FakeProc();
+    final FakeTargets targets = new FakeTargets();
+    long now = 7 * SECOND;
+    final Sampler sampler = new Sampler(proc, targets, new SysloadCalculator(40, SECOND), SECOND,
+            () -> now, () -> now / 1_000_000, () -> ProcessStats.UNKNOWN);
+
+    void tick() {
+        sampler.tick();
+        now += SECOND;
+    }
+
+    @Test
+    void interruptsAreReadTwiceAtStartThenEveryTenSeconds() {
+        List<Integer> readsAfterTick = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            tick();
+            readsAfterTick.add(proc.interruptReads);
+        }
+        // ticks 1, 2, then 12 and 22 (10 s after the previous read)
+        assertEquals(List.of(1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4),
+                readsAfterTick);
+        assertEquals(25, proc.statReads);
+    }
+
+    @Test
+    void detectionIsRepeatedEveryMinute() {
+        for (int i = 0; i < 121; i++) {
+            tick();
+        }
+        assertEquals(3, targets.nicScans); // at 0 s, 60 s and 120 s
+        assertEquals(3, targets.diskScans);
+    }
+
+    @Test
+    void nicGroupIsKnownFromTheSecondSampleOn() {
+        tick();
+        assertNull(sampler.published().sample());
+        tick();
+        Sample s = sampler.published().sample();
+        assertEquals(Map.of("eth0", 1), s.nicIrqCpus());
+        assertEquals(100, s.siCpu().sintr(), 1e-9); // cpu1 alone, not the 50 % of both CPUs
+        assertEquals(100, s.sysload(), 1e-9);
+    }
+
+    @Test
+    void aFailureKeepsTheLastSampleAndCountsIt() {
+        tick();
+        tick();
+        Published good = sampler.published();
+        proc.broken = true;
+        tick();
+        tick();
+        Published bad = sampler.published();
+        assertSame(good.sample(), bad.sample());
+        assertEquals(2, bad.failuresTotal());
+        assertEquals(2, bad.samplesTotal());
+        assertEquals(good.lastSuccessSeconds(), bad.lastSuccessSeconds(), 0);
+        proc.broken = false;
+        tick();
+        Published again = sampler.published();
+        assertEquals(3, again.samplesTotal());
+        assertEquals(2, again.failuresTotal());
+        assertEquals(11.0, again.lastSuccessSeconds(), 1e-9); // the fifth tick, at 7 s + 4 s
+    }
+}
