@@ -43,7 +43,8 @@ final class Daemon implements AutoCloseable {
                 calculator, config.intervalNanos(), monotonicNanos, wallMillis, processStats);
         CollectorRegistry registry = new CollectorRegistry();
         registry.register(new SysloadCollector(sampler::published, BuildInfo.current(), config.interruptThreshold()));
-        MetricsServer server = MetricsServer.start(config.listen(), config.telemetryPath(), registry, config.web());
+        MetricsServer server = MetricsServer.start(config.listen(), config.telemetryPath(), registry,
+                sampler::published, config.web());
         if (schedule) {
             sampler.start();
         }

@@ -15,9 +15,11 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
- * The HTTP side: simpleclient's metric handler on the telemetry path, a small landing page on
+ * The HTTP side: the exposition of the current sample (rendered by simpleclient once per
+ * sample, see {@link CachedExposition}) on the telemetry path, a small landing page on
  * {@code /}, 404 for anything else, on a JDK HttpServer whose threads we bound ourselves
  * (simpleclient's own HTTPServer would claim {@code /} for metrics).
  */
@@ -47,6 +49,15 @@ public final class MetricsServer implements AutoCloseable {
     /** As above, with TLS, basic authentication and headers of {@code --web.config.file}. */
     public static MetricsServer start(InetSocketAddress address, String telemetryPath, CollectorRegistry registry,
                                       WebSecurity web) throws IOException {
+        return start(address, telemetryPath, registry, Object::new, web);
+    }
+
+    /**
+     * As above, and the text exposition is rendered once per {@code sampleVersion}: while it
+     * returns the same object, scrapes get the bytes rendered for it.
+     */
+    public static MetricsServer start(InetSocketAddress address, String telemetryPath, CollectorRegistry registry,
+                                      Supplier<?> sampleVersion, WebSecurity web) throws IOException {
         ServerLimits.apply();
         HttpServer server = web.createServer(address, 64);
         AtomicInteger n = new AtomicInteger();
@@ -57,7 +68,7 @@ public final class MetricsServer implements AutoCloseable {
                     return t;
                 });
         executor.allowCoreThreadTimeOut(true);
-        HttpHandler metrics = new HTTPServer.HTTPMetricHandler(registry);
+        HttpHandler metrics = new CachedExposition(registry, sampleVersion, new HTTPServer.HTTPMetricHandler(registry));
         server.createContext(telemetryPath, web.guard(exchange -> {
             if (!exchange.getRequestURI().getPath().equals(telemetryPath)) {
                 notFound(exchange);

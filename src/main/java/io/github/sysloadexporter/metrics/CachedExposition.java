@@ -1,0 +1,88 @@
+package io.github.sysloadexporter.metrics;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.exporter.common.TextFormat;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Serves the Prometheus text format of the current sample, rendered by simpleclient once per
+ * sample rather than once per scrape: every scrape between two samples gets the same bytes.
+ * Not compressed: the page is about 5 KB, and a fresh gzip stream per scrape (simpleclient's
+ * way) cost more CPU than the whole sample. OpenMetrics and {@code name[]} requests, which are
+ * rare, go to simpleclient's own handler.
+ */
+final class CachedExposition implements HttpHandler {
+    private final CollectorRegistry registry;
+    private final Supplier<?> sampleVersion;
+    private final HttpHandler fallback;
+    private volatile Rendered cache;
+
+    /** The bytes of one sample, and which sample they are of (compared by identity). */
+    private record Rendered(Object version, byte[] bytes) {
+    }
+
+    /**
+     * @param sampleVersion returns a new object whenever what the registry collects changes
+     *                      (the published sample); the same object means the same output
+     */
+    CachedExposition(CollectorRegistry registry, Supplier<?> sampleVersion, HttpHandler fallback) {
+        this.registry = registry;
+        this.sampleVersion = sampleVersion;
+        this.fallback = fallback;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        if (exchange.getRequestURI().getRawQuery() != null || wantsOpenMetrics(exchange)) {
+            fallback.handle(exchange);
+            return;
+        }
+        Object version = sampleVersion.get();
+        Rendered r = cache;
+        if (r == null || r.version() != version) {
+            // Two scrapes racing here both render the same sample; either result is right.
+            r = new Rendered(version, render());
+            cache = r;
+        }
+        try (exchange) {
+            exchange.getResponseHeaders().set("Content-Type", TextFormat.CONTENT_TYPE_004);
+            if (exchange.getRequestMethod().equals("HEAD")) {
+                exchange.sendResponseHeaders(200, -1);
+                return;
+            }
+            exchange.sendResponseHeaders(200, r.bytes().length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(r.bytes());
+            }
+        }
+    }
+
+    private byte[] render() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(8192);
+        try (Writer w = new OutputStreamWriter(bytes, StandardCharsets.UTF_8)) {
+            TextFormat.write004(w, registry.metricFamilySamples());
+        }
+        return bytes.toByteArray();
+    }
+
+    private static boolean wantsOpenMetrics(HttpExchange exchange) {
+        List<String> accept = exchange.getRequestHeaders().get("Accept");
+        if (accept != null) {
+            for (String a : accept) {
+                if (a.contains("application/openmetrics-text")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}
