@@ -11,7 +11,8 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -60,14 +61,7 @@ public final class MetricsServer implements AutoCloseable {
                                       Supplier<?> sampleVersion, WebSecurity web) throws IOException {
         ServerLimits.apply();
         HttpServer server = web.createServer(address, 64);
-        AtomicInteger n = new AtomicInteger();
-        ThreadPoolExecutor executor = new ThreadPoolExecutor(THREADS, THREADS, 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "sysload-http-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        executor.allowCoreThreadTimeOut(true);
+        ThreadPoolExecutor executor = handlerPool();
         HttpHandler metrics = new CachedExposition(registry, sampleVersion, new HTTPServer.HTTPMetricHandler(registry));
         server.createContext(telemetryPath, web.guard(exchange -> {
             if (!exchange.getRequestURI().getPath().equals(telemetryPath)) {
@@ -89,6 +83,32 @@ public final class MetricsServer implements AutoCloseable {
         server.setExecutor(executor);
         server.start();
         return new MetricsServer(server, executor);
+    }
+
+    /**
+     * At most {@link #THREADS} handler threads, but only as many as scrapes run at once: one
+     * thread serves Prometheus's scrapes one after another, and more start only under
+     * concurrent load (and end 30 s after it). A fixed pool would keep four threads alive,
+     * each woken in turn. When all are busy the server's dispatcher waits for one to be free,
+     * so the pool, not a queue, bounds the work in progress.
+     */
+    static ThreadPoolExecutor handlerPool() {
+        AtomicInteger n = new AtomicInteger();
+        return new ThreadPoolExecutor(1, THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "sysload-http-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }, (task, pool) -> {
+            if (pool.isShutdown()) {
+                throw new RejectedExecutionException("stopping");
+            }
+            try {
+                pool.getQueue().put(task);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RejectedExecutionException("interrupted while waiting for a handler thread", e);
+            }
+        });
     }
 
     /** The bound port (useful when started on port 0). */

@@ -19,7 +19,7 @@ final class ServerLimits {
             "sun.net.httpserver.maxReqTime", "10", // seconds to receive a whole request
             "sun.net.httpserver.maxRspTime", "30", // seconds to send a response
             "sun.net.httpserver.idleInterval", "30", // seconds a keep-alive connection may idle
-            "sun.net.httpserver.timerMillis", "1000", // how often idle connections are looked for
+            "sun.net.httpserver.timerMillis", "2000", // how often those limits are checked (a wake-up each)
             "sun.net.httpserver.maxIdleConnections", "64",
             "jdk.httpserver.maxConnections", "256",
             "sun.net.httpserver.maxReqHeaders", "64", // a scrape sends about 5

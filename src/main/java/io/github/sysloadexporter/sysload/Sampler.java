@@ -10,9 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -41,7 +39,8 @@ public final class Sampler implements AutoCloseable {
     private final LongSupplier wallMillis;
     private final Supplier<ProcessStats> processStats;
     private final long intervalNanos;
-    private ScheduledExecutorService executor;
+    private Thread thread;
+    private volatile boolean stopping;
 
     private volatile Published published = Published.NOTHING_YET;
 
@@ -76,25 +75,43 @@ public final class Sampler implements AutoCloseable {
         return published;
     }
 
-    /** Starts sampling at a fixed rate on a daemon thread of its own. */
+    /**
+     * Starts sampling at a fixed rate on a daemon thread of its own. A plain thread that parks
+     * until the next deadline wakes once per tick; a ScheduledExecutorService woke two or three
+     * times, and each wake-up of an otherwise idle process costs more than the tick's work.
+     */
     public synchronized void start() {
-        if (executor != null) {
+        if (thread != null) {
             throw new IllegalStateException("already started");
         }
-        executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "sysload-sampler");
-            t.setDaemon(true);
-            return t;
-        });
-        executor.scheduleAtFixedRate(this::tick, 0, intervalNanos, TimeUnit.NANOSECONDS);
+        thread = new Thread(this::run, "sysload-sampler");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void run() {
+        long next = System.nanoTime();
+        while (!stopping) {
+            tick();
+            next += intervalNanos;
+            long now = System.nanoTime();
+            if (now - next > intervalNanos) {
+                next = now; // suspended or starved: skip the missed ticks rather than burst
+            }
+            long wait;
+            while (!stopping && (wait = next - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(this, wait);
+            }
+        }
     }
 
     @Override
     public synchronized void close() {
-        if (executor != null) {
-            executor.shutdownNow();
+        stopping = true;
+        if (thread != null) {
+            LockSupport.unpark(thread);
             try {
-                executor.awaitTermination(1, TimeUnit.SECONDS);
+                thread.join(1000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
