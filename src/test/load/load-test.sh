@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Load test of the packaged jar: 64 concurrent scrapers for 30 s (wrk), loopback only.
+# Load test of the packaged jar: 64 concurrent scrapers for 30 s (wrk), loopback only. The
+# exporter runs through the package's launcher, so with the JVM flags the package ships.
 # Passes when wrk saw no socket error and no non-2xx response, and the exporter's RSS
 # (VmRSS of /proc/PID/status, sampled every second) stayed at or below RSS_LIMIT_KB.
 #
@@ -13,7 +14,6 @@ JAR=${JAR:-target/sysload-exporter.jar}
 DURATION=${DURATION:-30s}
 CONNECTIONS=${CONNECTIONS:-64}
 RSS_LIMIT_KB=${RSS_LIMIT_KB:-43008} # 42 MiB
-JAVA_OPTS=${JAVA_OPTS:--Xmx24m -XX:+UseSerialGC}
 
 command -v wrk >/dev/null || { echo "load-test: wrk missing (apt-get install wrk)" >&2; exit 2; }
 [ -f "$JAR" ] || { echo "load-test: $JAR missing (mvn -B package)" >&2; exit 2; }
@@ -30,12 +30,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A free loopback port: ask the kernel for one.
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+# A free loopback port: the first of a range that nothing answers on.
+port=
+for p in $(seq 39858 39958); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then port=$p; break; fi
+done
+[ -n "$port" ] || { echo "load-test: no free port in 39858..39958" >&2; exit 2; }
 url="http://127.0.0.1:$port/metrics"
 
-# shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-java $JAVA_OPTS -jar "$JAR" --web.listen-address="127.0.0.1:$port" >"$work/exporter.log" 2>&1 &
+SYSLOAD_EXPORTER_JAR="$JAR" sh debian/sysload-exporter.launcher \
+    --web.listen-address="127.0.0.1:$port" >"$work/exporter.log" 2>&1 &
 pid=$!
 
 for _ in $(seq 100); do
