@@ -2,11 +2,11 @@ package io.github.sysloadexporter.metrics;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.github.sysloadexporter.web.Responses;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.exporter.common.TextFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -53,17 +53,7 @@ final class CachedExposition implements HttpHandler {
             r = new Rendered(version, render());
             cache = r;
         }
-        try (exchange) {
-            exchange.getResponseHeaders().set("Content-Type", TextFormat.CONTENT_TYPE_004);
-            if (exchange.getRequestMethod().equals("HEAD")) {
-                exchange.sendResponseHeaders(200, -1);
-                return;
-            }
-            exchange.sendResponseHeaders(200, r.bytes().length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(r.bytes());
-            }
-        }
+        Responses.send(exchange, 200, TextFormat.CONTENT_TYPE_004, r.bytes());
     }
 
     private byte[] render() throws IOException {

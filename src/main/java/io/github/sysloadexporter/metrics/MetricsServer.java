@@ -3,11 +3,11 @@ package io.github.sysloadexporter.metrics;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import io.github.sysloadexporter.web.Responses;
 import io.github.sysloadexporter.web.WebSecurity;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.exporter.HTTPServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
@@ -74,7 +74,7 @@ public final class MetricsServer implements AutoCloseable {
             byte[] landing = landingPage(telemetryPath);
             server.createContext("/", web.guard(exchange -> {
                 if (exchange.getRequestURI().getPath().equals("/")) {
-                    respond(exchange, 200, "text/html; charset=utf-8", landing);
+                    Responses.send(exchange, 200, "text/html; charset=utf-8", landing);
                 } else {
                     notFound(exchange);
                 }
@@ -133,20 +133,6 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     private static void notFound(HttpExchange exchange) throws IOException {
-        respond(exchange, 404, "text/plain; charset=utf-8", "404 page not found\n".getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void respond(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
-        try (exchange) {
-            exchange.getResponseHeaders().set("Content-Type", type);
-            if (exchange.getRequestMethod().equals("HEAD")) {
-                exchange.sendResponseHeaders(status, -1);
-                return;
-            }
-            exchange.sendResponseHeaders(status, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
+        Responses.send(exchange, 404, "text/plain; charset=utf-8", "404 page not found\n".getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -7,7 +7,6 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -118,14 +117,14 @@ public final class WebSecurity {
         return exchange -> {
             State s = current();
             if (s.error() != null) {
-                reply(exchange, 500, BROKEN);
+                Responses.send(exchange, 500, "text/plain; charset=utf-8", BROKEN);
                 return;
             }
             s.config().headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
             if (!s.config().users().isEmpty()
                     && !auth.allowed(s.config().users(), exchange.getRequestHeaders().getFirst("Authorization"))) {
                 exchange.getResponseHeaders().set("WWW-Authenticate", "Basic");
-                reply(exchange, 401, UNAUTHORIZED);
+                Responses.send(exchange, 401, "text/plain; charset=utf-8", UNAUTHORIZED);
                 return;
             }
             inner.handle(exchange);
@@ -254,19 +253,5 @@ public final class WebSecurity {
             p.setWantClientAuth(a.requested);
         }
         return p;
-    }
-
-    private static void reply(HttpExchange exchange, int status, byte[] body) throws IOException {
-        try (exchange) {
-            exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-            if (exchange.getRequestMethod().equals("HEAD")) {
-                exchange.sendResponseHeaders(status, -1);
-                return;
-            }
-            exchange.sendResponseHeaders(status, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
     }
 }
