@@ -1,12 +1,9 @@
 package io.github.sysloadexporter.cli;
 
 import io.github.sysloadexporter.procfs.ProcfsFormatException;
-import io.github.sysloadexporter.procfs.SelfStatus;
+import io.github.sysloadexporter.procfs.SelfProcess;
 import io.github.sysloadexporter.sysload.ProcessStats;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.OperatingSystemMXBean;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 
@@ -15,31 +12,28 @@ import java.util.function.Supplier;
  * --path.procfs says: that flag points at the host being watched, not at us.
  */
 final class ProcessStatsReader implements Supplier<ProcessStats> {
-    private static final Path SELF_STATUS = Path.of("/proc/self/status");
-
-    private final OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-    private final double startSeconds = ManagementFactory.getRuntimeMXBean().getStartTime() / 1000.0;
+    private final SelfProcess self = new SelfProcess(Path.of("/proc/self"));
+    private final double startSeconds = ProcessHandle.current().info().startInstant()
+            .map(i -> i.toEpochMilli() / 1000.0).orElse(-1.0);
+    private final long maxFds = maxFds(self);
 
     @Override
     public ProcessStats get() {
-        double cpu = -1;
-        long open = -1;
-        long max = -1;
-        if (os instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
-            long nanos = unix.getProcessCpuTime();
-            cpu = nanos >= 0 ? nanos / 1e9 : -1;
-            open = unix.getOpenFileDescriptorCount();
-            max = unix.getMaxFileDescriptorCount();
-        }
-        long rss = -1;
-        long vsize = -1;
         try {
-            SelfStatus s = SelfStatus.parse(SELF_STATUS.toString(), Files.readString(SELF_STATUS));
-            rss = s.residentBytes();
-            vsize = s.virtualBytes();
+            SelfProcess.Usage u = self.read();
+            return new ProcessStats(u.cpuSeconds(), u.residentBytes(), u.virtualBytes(), u.openFds(), maxFds,
+                    startSeconds);
         } catch (IOException | ProcfsFormatException e) {
-            // Not on Linux, or /proc hidden: the memory metrics are simply left out.
+            // Not on Linux, or /proc hidden: the process metrics are simply left out.
+            return new ProcessStats(-1, -1, -1, -1, maxFds, startSeconds);
         }
-        return new ProcessStats(cpu, rss, vsize, open, max, startSeconds);
+    }
+
+    private static long maxFds(SelfProcess self) {
+        try {
+            return self.maxFds();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 }

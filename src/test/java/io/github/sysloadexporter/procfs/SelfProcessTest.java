@@ -1,0 +1,50 @@
+package io.github.sysloadexporter.procfs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SelfProcessTest {
+    // A real /proc/PID/stat line of a JVM, with a name holding a space and a parenthesis.
+    static final String STAT = "4711 (java (main) x) S 1 4711 4711 0 -1 4194560 29391 0 2 0 "
+            + "1234 567 0 0 20 0 21 0 345054 3133440 12188 18446744073709551615 1 1 0 0 0 0 0 2 16800972 0 0 0 17 1"
+            + " 0 0 0 0 0\n";
+
+    @Test
+    void cpuIsUtimePlusStimeInUserHz() throws Exception {
+        assertEquals(18.01, SelfProcess.cpuSeconds("/proc/self/stat", STAT), 1e-9); // (1234 + 567) / 100
+    }
+
+    @Test
+    void aCutLineNamesTheField() {
+        ProcfsFormatException e = assertThrows(ProcfsFormatException.class,
+                () -> SelfProcess.cpuSeconds("/proc/self/stat", "4711 (java) S 1 4711 4711 0 -1 4194560 29391\n"));
+        assertEquals("/proc/self/stat:1: utime is missing", e.getMessage());
+    }
+
+    @Test
+    void readsAProcDirectory(@TempDir Path self) throws Exception {
+        Files.writeString(self.resolve("stat"), STAT);
+        Files.writeString(self.resolve("status"), "Name:\tjava\nVmSize:\t 3000000 kB\nVmRSS:\t   48016 kB\n");
+        Files.createDirectory(self.resolve("fd"));
+        for (int i = 0; i < 3; i++) {
+            Files.writeString(self.resolve("fd").resolve(Integer.toString(i)), "");
+        }
+        Files.writeString(self.resolve("limits"), "Limit                     Soft Limit           Hard Limit"
+                + "           Units     \nMax open files            20000                524288               files     \n");
+        SelfProcess p = new SelfProcess(self);
+        assertEquals(new SelfProcess.Usage(18.01, 48016L * 1024, 3000000L * 1024, 3), p.read());
+        assertEquals(20000, p.maxFds());
+    }
+
+    @Test
+    void theRealSelf() throws Exception {
+        SelfProcess.Usage u = new SelfProcess(Path.of("/proc/self")).read();
+        assertTrue(u.cpuSeconds() > 0 && u.residentBytes() > 1 << 20 && u.openFds() > 2, u.toString());
+    }
+}
