@@ -108,7 +108,6 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Config config = validate();
-        configureLogging();
         if (info) {
             PrintWriter out = spec.commandLine().getOut();
             out.print(Info.render(config));
@@ -139,6 +138,7 @@ public final class Main implements Callable<Integer> {
             throw usage("--log.level must be debug, info, warn or error, got '" + logLevel + "'");
         }
         logLevel = level;
+        configureLogging(); // before the web configuration is loaded, which may log
         InetSocketAddress address;
         try {
             address = ListenAddress.parse(listenAddress);
@@ -172,6 +172,10 @@ public final class Main implements Callable<Integer> {
 
     private int serve(Config config) throws IOException, InterruptedException {
         Logger log = LoggerFactory.getLogger(Main.class);
+        // Handlers first: a SIGTERM while starting still ends with status 0.
+        CountDownLatch stop = new CountDownLatch(1);
+        Signals.onTerminate(stop::countDown);
+        Signals.onHangup(config.web()::reloadNow);
         Daemon daemon;
         try {
             daemon = Daemon.start(config, System::nanoTime, System::currentTimeMillis, new ProcessStatsReader(), true);
@@ -183,9 +187,6 @@ public final class Main implements Callable<Integer> {
         }
         log.info("sysload-exporter {} serving {} on {}", BuildInfo.current().version(), config.telemetryPath(),
                 listenAddress);
-        CountDownLatch stop = new CountDownLatch(1);
-        Signals.onTerminate(stop::countDown);
-        Signals.onHangup(config.web()::reloadNow);
         stop.await();
         log.info("stopping");
         daemon.close();

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
@@ -38,6 +39,11 @@ final class ByteText implements CharSequence {
                     buffer = ByteBuffer.wrap(bytes).position(buffer.position());
                 }
             }
+        } catch (FileSystemException e) {
+            throw e; // names the file already
+        } catch (IOException e) {
+            // A read error ("Is a directory", EIO) says nothing of which file: add it.
+            throw new IOException(file + ": " + e.getMessage(), e);
         }
         length = buffer.position();
     }

@@ -5,6 +5,8 @@ import io.github.sysloadexporter.procfs.Interrupts;
 import io.github.sysloadexporter.procfs.ProcStat;
 import io.github.sysloadexporter.procfs.ProcfsFormatException;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -188,7 +190,7 @@ public final class Sampler implements AutoCloseable {
     // Logged once when a streak starts, then at most once a minute while it lasts.
     private void failed(long now, Exception e) {
         failures++;
-        String msg = e.getMessage() != null ? e.getMessage() : e.toString();
+        String msg = describe(e);
         if (!failing) {
             failing = true;
             streakStartFailures = failures - 1;
@@ -202,5 +204,16 @@ public final class Sampler implements AutoCloseable {
         }
         Published p = published;
         published = new Published(p.sample(), p.samplesTotal(), failures, p.lastSuccessSeconds(), processStats.get());
+    }
+
+    /** One line that names the file: a NoSuchFileException's message is the bare path. */
+    static String describe(Exception e) {
+        if (e instanceof NoSuchFileException n) {
+            return n.getFile() + ": no such file";
+        }
+        if (e instanceof AccessDeniedException a) {
+            return a.getFile() + ": permission denied";
+        }
+        return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -98,5 +99,14 @@ class ProcFsTest {
         assertEquals(List.copyOf(stat.perCpu().keySet()),
                 Arrays.stream(in.cpuIds()).boxed().collect(Collectors.toList()));
         assertFalse(in.lines().isEmpty());
+    }
+
+    @Test
+    void aReadErrorNamesTheFile(@TempDir Path root) throws Exception {
+        Files.createDirectory(root.resolve("stat")); // opens, but read() fails: EISDIR
+        IOException e = assertThrows(IOException.class,
+                () -> new ProcFs(root).stat());
+        assertTrue(e.getMessage().startsWith(root.resolve("stat") + ": "),
+                e.getMessage());
     }
 }

@@ -11,6 +11,8 @@ import io.github.sysloadexporter.procfs.IrqLine;
 import io.github.sysloadexporter.procfs.ProcStat;
 import io.github.sysloadexporter.procfs.ProcfsFormatException;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -147,5 +149,14 @@ class SamplerTest {
         assertEquals(3, again.samplesTotal());
         assertEquals(2, again.failuresTotal());
         assertEquals(11.0, again.lastSuccessSeconds(), 1e-9); // the fifth tick, at 7 s + 4 s
+    }
+
+    @Test
+    void failureMessagesNameTheFile() {
+        assertEquals("/proc/stat: no such file",
+                Sampler.describe(new NoSuchFileException("/proc/stat")));
+        assertEquals("/proc/diskstats: permission denied",
+                Sampler.describe(new AccessDeniedException("/proc/diskstats")));
+        assertEquals("/proc/stat:1: broken", Sampler.describe(new ProcfsFormatException("/proc/stat", 1, "broken")));
     }
 }
