@@ -209,8 +209,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except (h.TestFailure, h.Deadline) as e:
-        h.log("FAIL %s" % e)
-        sys.exit(1)
+    h.run_test(main)

@@ -303,3 +303,12 @@ def require_executables(*paths):
     if missing:
         sys.exit("missing %s (Debian packages: prometheus, prometheus-node-exporter, stress-ng)"
                  % ", ".join(missing))
+
+
+def run_test(main):
+    """Runs a test's main: a failure or the deadline is one FAIL line and exit status 1."""
+    try:
+        main()
+    except (TestFailure, Deadline) as e:
+        log("FAIL %s" % e)
+        sys.exit(1)
