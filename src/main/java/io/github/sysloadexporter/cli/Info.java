@@ -34,12 +34,12 @@ final class Info {
         line(out, "interrupt threshold", c.interruptThreshold() + " %");
 
         ProcFs proc = new ProcFs(c.procfs());
+        DetectedTargets targets = new DetectedTargets(c.sysfs(), c.nics(), c.disks());
         Interrupts before = proc.interrupts();
         if (c.nics().isEmpty() && c.disks().isEmpty()) {
             out.append(DetectionReport.render(NicDetector.scan(c.sysfs()), before, DiskDetector.scan(c.sysfs())));
         } else {
             out.append("Network interfaces").append(c.nics().isEmpty() ? " (detected):\n" : " (given with -i):\n");
-            DetectedTargets targets = new DetectedTargets(c.sysfs(), c.nics(), c.disks());
             if (c.nics().isEmpty()) {
                 targets.nicReceiveIrqs(before).forEach((nic, irqs) ->
                         out.append("  ").append(nic).append(": receive IRQs ").append(irqs).append('\n'));
@@ -61,7 +61,6 @@ final class Info {
         // Which CPUs serve each NIC is only known from growth: watch for a moment.
         Thread.sleep(WATCH_MILLIS);
         Interrupts after = proc.interrupts();
-        DetectedTargets targets = new DetectedTargets(c.sysfs(), c.nics(), c.disks());
         out.append("CPUs serving receive interrupts (growth over ").append(WATCH_MILLIS).append(" ms):\n");
         Map<String, Set<String>> nics = targets.nicReceiveIrqs(after);
         if (nics.isEmpty()) {

@@ -7,59 +7,32 @@ package io.github.sysloadexporter.procfs;
  * @param virtualBytes  VmSize
  */
 public record SelfStatus(long residentBytes, long virtualBytes) {
+    /** Above this many kB the value in bytes would not fit in a long. */
+    private static final long MAX_KB = Long.MAX_VALUE / 1024;
 
     /** Parses the status text; a line it lacks (kernel threads have none) reads as -1. */
     public static SelfStatus parse(String source, CharSequence text) throws ProcfsFormatException {
         long rss = -1;
         long size = -1;
-        int line = 1;
-        int start = 0;
-        int n = text.length();
-        while (start < n) {
-            int end = start;
-            while (end < n && text.charAt(end) != '\n') {
-                end++;
+        TextCursor c = new TextCursor(source, text);
+        while (c.nextLine()) {
+            if (c.lookingAt("VmRSS:")) {
+                rss = bytes(c, "VmRSS:");
+            } else if (c.lookingAt("VmSize:")) {
+                size = bytes(c, "VmSize:");
             }
-            if (startsWith(text, start, end, "VmRSS:")) {
-                rss = kilobytes(source, line, text, start + 6, end) * 1024;
-            } else if (startsWith(text, start, end, "VmSize:")) {
-                size = kilobytes(source, line, text, start + 7, end) * 1024;
-            }
-            start = end + 1;
-            line++;
         }
         return new SelfStatus(rss, size);
     }
 
-    private static boolean startsWith(CharSequence text, int start, int end, String prefix) {
-        if (end - start < prefix.length()) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length(); i++) {
-            if (text.charAt(start + i) != prefix.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     // "VmRSS:\t   12345 kB"
-    private static long kilobytes(String source, int line, CharSequence text, int from, int end)
-            throws ProcfsFormatException {
-        int i = from;
-        while (i < end && (text.charAt(i) == ' ' || text.charAt(i) == '\t')) {
-            i++;
+    private static long bytes(TextCursor c, String key) throws ProcfsFormatException {
+        c.advance(key.length());
+        c.skipBlanks();
+        long kb = c.unsignedNumber(key);
+        if (kb < 0 || kb > MAX_KB) {
+            throw c.error(key + " is too large for a size in kB");
         }
-        long v = 0;
-        int digits = 0;
-        while (i < end && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
-            v = v * 10 + (text.charAt(i) - '0');
-            i++;
-            digits++;
-        }
-        if (digits == 0 || digits > 15) {
-            throw new ProcfsFormatException(source, line, "expected a size in kB");
-        }
-        return v;
+        return kb * 1024;
     }
 }

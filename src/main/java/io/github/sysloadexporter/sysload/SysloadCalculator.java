@@ -30,7 +30,7 @@ public final class SysloadCalculator {
 
     private Reading previous;
     private CpuModes lastCpu = CpuModes.ALL_IDLE;
-    private final Map<String, CpuModes> lastGroupModes = new HashMap<>();
+    private Map<String, CpuModes> lastGroupModes = Map.of();
     private Map<String, Double> lastIoUtil = Map.of();
     private double lastCtxtRate;
     private double lastIntrRate;
@@ -79,8 +79,7 @@ public final class SysloadCalculator {
                 si = m;
             }
         }
-        lastGroupModes.clear();
-        lastGroupModes.putAll(groupModes);
+        lastGroupModes = groupModes;
         double siCandidate = si.interruptShare() > interruptThreshold ? si.busy() : 0;
 
         // Disks. No time elapsed: keep the previous values.

@@ -47,4 +47,13 @@ class SelfProcessTest {
         SelfProcess.Usage u = new SelfProcess(Path.of("/proc/self")).read();
         assertTrue(u.cpuSeconds() > 0 && u.residentBytes() > 1 << 20 && u.openFds() > 2, u.toString());
     }
+
+    @Test
+    void statusMemoryLinesInBytesAndAMissingLineIsMinusOne() throws Exception {
+        assertEquals(new SelfStatus(48016L * 1024, -1),
+                SelfStatus.parse("/proc/self/status", "Name:\tjava\nVmRSS:\t   48016 kB\nThreads:\t18\n"));
+        ProcfsFormatException e = assertThrows(ProcfsFormatException.class,
+                () -> SelfStatus.parse("/proc/self/status", "Name:\tjava\nVmRSS:\t  kB\n"));
+        assertEquals("/proc/self/status:2: VmRSS: is not a number: 'kB'", e.getMessage());
+    }
 }
