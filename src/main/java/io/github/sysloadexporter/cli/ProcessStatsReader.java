@@ -4,7 +4,6 @@ import io.github.sysloadexporter.procfs.ProcfsFormatException;
 import io.github.sysloadexporter.procfs.SelfProcess;
 import io.github.sysloadexporter.sysload.ProcessStats;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.function.Supplier;
 
 /**
@@ -12,7 +11,7 @@ import java.util.function.Supplier;
  * --path.procfs says: that flag points at the host being watched, not at us.
  */
 final class ProcessStatsReader implements Supplier<ProcessStats> {
-    private final SelfProcess self = new SelfProcess(Path.of("/proc/self"));
+    private final SelfProcess self = SelfProcess.current();
     private final double startSeconds = ProcessHandle.current().info().startInstant()
             .map(i -> i.toEpochMilli() / 1000.0).orElse(-1.0);
     private final long maxFds = maxFds(self);

@@ -4,9 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystemException;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
 /**
@@ -27,23 +24,19 @@ final class ByteText implements CharSequence {
     }
 
     /**
-     * Replaces the content with the whole file; procfs files report size 0, so read to EOF.
-     * A missing file is a NoSuchFileException naming it.
+     * Replaces the content with the whole of what the channel reads from offset 0 to EOF
+     * (procfs files report size 0, so the size is no guide). Reading at an explicit offset
+     * with pread leaves the channel usable for the next read: for a seq_file of procfs, a read
+     * at offset 0 makes the kernel generate the content afresh.
      */
-    void readFrom(Path file) throws IOException {
+    void readFrom(FileChannel in) throws IOException {
         buffer.clear();
-        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-            while (in.read(buffer) >= 0) {
-                if (!buffer.hasRemaining()) {
-                    bytes = Arrays.copyOf(bytes, bytes.length * 2);
-                    buffer = ByteBuffer.wrap(bytes).position(buffer.position());
-                }
+        // A positional read returns -1 at EOF, never 0 while the buffer has room.
+        while (in.read(buffer, buffer.position()) >= 0) {
+            if (!buffer.hasRemaining()) {
+                bytes = Arrays.copyOf(bytes, bytes.length * 2);
+                buffer = ByteBuffer.wrap(bytes).position(buffer.position());
             }
-        } catch (FileSystemException e) {
-            throw e; // names the file already
-        } catch (IOException e) {
-            // A read error ("Is a directory", EIO) says nothing of which file: add it.
-            throw new IOException(file + ": " + e.getMessage(), e);
         }
         length = buffer.position();
     }

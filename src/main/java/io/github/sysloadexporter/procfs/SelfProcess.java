@@ -19,36 +19,59 @@ public final class SelfProcess {
      */
     static final int USER_HZ = 100;
 
-    private final Path stat;
-    private final Path status;
+    private final ProcFile stat;
+    private final ProcFile status;
     private final Path fd;
     private final Path limits;
-    private final ByteText text = new ByteText(2048);
+    private final boolean fdSizeIsCount;
 
     /** What one read gives; -1 where /proc did not say. */
     public record Usage(double cpuSeconds, long residentBytes, long virtualBytes, long openFds) {
     }
 
-    /** @param self the process's directory, normally {@code /proc/self} */
+    /** This process, as /proc/self shows it. */
+    public static SelfProcess current() {
+        return new SelfProcess(Path.of("/proc/self"), true);
+    }
+
+    /** @param self a copy of a process's directory (tests); descriptors are counted by listing fd */
     public SelfProcess(Path self) {
-        this.stat = self.resolve("stat");
-        this.status = self.resolve("status");
+        this(self, false);
+    }
+
+    /**
+     * @param onProcfs self is on procfs, where Linux 6.2 and later give the number of open
+     *                 descriptors as the size of the fd directory, so that it need not be listed
+     *                 each second (earlier kernels say 0 there, and it is listed)
+     */
+    private SelfProcess(Path self, boolean onProcfs) {
+        this.stat = new ProcFile(self.resolve("stat"), 1024);
+        this.status = new ProcFile(self.resolve("status"), 2048);
         this.fd = self.resolve("fd");
         this.limits = self.resolve("limits");
+        this.fdSizeIsCount = onProcfs;
     }
 
     public Usage read() throws IOException, ProcfsFormatException {
-        text.readFrom(stat);
-        double cpu = cpuSeconds(stat.toString(), text);
-        text.readFrom(status);
-        SelfStatus mem = SelfStatus.parse(status.toString(), text);
+        double cpu = cpuSeconds(stat.name, stat.read());
+        SelfStatus mem = SelfStatus.parse(status.name, status.read());
+        return new Usage(cpu, mem.residentBytes(), mem.virtualBytes(), openFds());
+    }
+
+    private long openFds() throws IOException {
+        if (fdSizeIsCount) {
+            long size = Files.size(fd);
+            if (size > 0) {
+                return size;
+            }
+        }
         long open = 0;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(fd)) {
             for (Path ignored : entries) {
                 open++;
             }
         }
-        return new Usage(cpu, mem.residentBytes(), mem.virtualBytes(), open);
+        return open;
     }
 
     /** The soft limit on open files ("Max open files" of self/limits); -1 if unlimited or absent. */

@@ -49,6 +49,23 @@ class SelfProcessTest {
     }
 
     @Test
+    void theCurrentProcessCountsItsDescriptors(@TempDir Path dir) throws Exception {
+        SelfProcess current = SelfProcess.current();
+        long before = current.read().openFds();
+        long listed;
+        try (var entries = Files.list(Path.of("/proc/self/fd"))) {
+            listed = entries.count();
+        }
+        // A listing holds one or two descriptors of its own while it runs (the JDK dups one).
+        assertTrue(listed - 2 <= before && before <= listed, before + " counted, " + listed + " listed");
+        Path file = Files.writeString(dir.resolve("f"), "x");
+        try (var open = java.nio.channels.FileChannel.open(file)) {
+            assertEquals(before + 1, current.read().openFds());
+        }
+        assertEquals(before, current.read().openFds());
+    }
+
+    @Test
     void statusMemoryLinesInBytesAndAMissingLineIsMinusOne() throws Exception {
         assertEquals(new SelfStatus(48016L * 1024, -1),
                 SelfStatus.parse("/proc/self/status", "Name:\tjava\nVmRSS:\t   48016 kB\nThreads:\t18\n"));

@@ -1,0 +1,77 @@
+package io.github.sysloadexporter.procfs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProcFileTest {
+
+    @Test
+    void aRegularFileIsOpenedForEveryReadSoAReplacementOrRemovalIsSeen(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("stat");
+        Files.writeString(file, "first\n");
+        ProcFile f = new ProcFile(file, 4);
+        assertEquals("first\n", f.read().toString());
+        assertFalse(f.isKeptOpen());
+
+        Path next = dir.resolve("stat.new");
+        Files.writeString(next, "second, longer than the buffer\n");
+        Files.move(next, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertEquals("second, longer than the buffer\n", f.read().toString());
+
+        Files.delete(file);
+        NoSuchFileException gone = assertThrows(NoSuchFileException.class, f::read);
+        assertEquals(file.toString(), gone.getFile());
+        Files.writeString(file, "back\n");
+        assertEquals("back\n", f.read().toString());
+    }
+
+    @Test
+    void aReadErrorNamesTheFile(@TempDir Path dir) {
+        ProcFile f = new ProcFile(dir, 16); // a directory: EISDIR on read
+        IOException e = assertThrows(IOException.class, f::read);
+        assertTrue(e.getMessage().startsWith(dir + ": "), e.getMessage());
+        assertFalse(f.isKeptOpen());
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void aProcfsFileIsKeptOpenAndEveryReadGeneratesItAfresh() throws Exception {
+        // /proc/uptime counts in hundredths of a second: two reads 50 ms apart differ.
+        ProcFile uptime = new ProcFile(Path.of("/proc/uptime"), 8);
+        String first = uptime.read().toString();
+        assertTrue(uptime.isKeptOpen());
+        Thread.sleep(50);
+        String second = uptime.read().toString();
+        assertTrue(uptime.isKeptOpen());
+        assertNotEquals(first, second);
+        double a = Double.parseDouble(first.split(" ")[0]);
+        double b = Double.parseDouble(second.split(" ")[0]);
+        assertTrue(b - a >= 0.04 && b - a < 5, first + " then " + second);
+        assertTrue(second.endsWith("\n") && second.split(" ").length == 2, second);
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void aKeptFileLargerThanTheBufferIsReadWholeEachTime() throws Exception {
+        // /proc/self/limits is some 1.4 KB and does not change: each read must be all of it.
+        Path limits = Path.of("/proc/self/limits");
+        String whole = Files.readString(limits);
+        ProcFile f = new ProcFile(limits, 16);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(whole, f.read().toString());
+        }
+        assertTrue(f.isKeptOpen());
+    }
+}
