@@ -5,11 +5,7 @@ import com.sun.net.httpserver.HttpHandler;
 import io.github.sysloadexporter.web.Responses;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.exporter.common.TextFormat;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -57,11 +53,11 @@ final class CachedExposition implements HttpHandler {
     }
 
     private byte[] render() throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(8192);
-        try (Writer w = new OutputStreamWriter(bytes, StandardCharsets.UTF_8)) {
-            TextFormat.write004(w, registry.metricFamilySamples());
-        }
-        return bytes.toByteArray();
+        // Sized by the last rendering: one array to fill and one exact copy per sample.
+        Rendered last = cache;
+        Utf8Buffer out = new Utf8Buffer(last == null ? 8192 : last.bytes().length + 512);
+        TextFormat.write004(out, registry.metricFamilySamples());
+        return out.toByteArray();
     }
 
     private static boolean wantsOpenMetrics(HttpExchange exchange) {
