@@ -90,6 +90,12 @@ public final class Main implements Callable<Integer> {
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
         }
+        // No option here is a date, a time or an SQL type: without this picocli registers
+        // converters for them, and java.time's formatters pull in the locale data (some 250
+        // classes and 1.5 MB that would stay resident for the life of the daemon).
+        if (System.getProperty("picocli.converters.excludes") == null) {
+            System.setProperty("picocli.converters.excludes", "java\\.(sql|time)\\..*");
+        }
         System.exit(commandLine(new Main()).execute(args));
     }
 
