@@ -11,9 +11,12 @@
 #    host's port 9858,
 # 4. installs the .deb there with apt and checks: the user, the unit enabled and
 #    active as that user, systemd-analyze verify, /metrics answering with
-#    sysload_sysload, a restart by systemd after SIGKILL, a restart on
+#    sysload_sysload, the class-data-sharing archive built quietly and mapped
+#    by the service's JVM, rebuilt when the JVM's package is reinstalled
+#    (trigger), a restart by systemd after SIGKILL, a restart on
 #    reinstallation, flags taken from /etc/default/sysload-exporter, exit 0 on
-#    SIGTERM, then remove and purge leaving nothing behind.
+#    SIGTERM, then remove and purge leaving nothing behind, the archive
+#    included.
 #
 # Needs (Debian packages): debhelper maven default-jdk-headless (or
 # openjdk-17-jdk-headless) lintian debootstrap systemd-container systemd,
@@ -281,6 +284,37 @@ puid=$(echo "$pstatus" | awk '/^Uid:/ { print $2 }')
 [ "$puid" = "$uid" ] || fail "main process runs as uid $puid, not $uid"
 ok "main process (pid $pid in the container) runs as $PKG;$(echo "$pstatus" | grep -E '^(VmRSS|Threads)' | tr -s '\t ' ' ' | tr '\n' ';')"
 
+say "class-data-sharing archive"
+JSA=/var/cache/$PKG/$PKG.jsa
+# postinst prints a warning only when it could not build the archive.
+grep -F "$PKG: warning" "$WORK/install.log" && fail "postinst warned (log: $WORK/install.log)"
+jsa_stat=$(in_root stat -c '%U:%G %a %s' "$JSA" 2>/dev/null) || fail "no $JSA after install"
+[ "${jsa_stat% *}" = "root:root 644" ] || fail "$JSA is $jsa_stat, wanted root:root 644"
+[ "${jsa_stat##* }" -gt 1000000 ] || fail "$JSA has only ${jsa_stat##* } bytes"
+ok "$JSA: $jsa_stat bytes, postinst quiet"
+# The JVM maps an archive it accepted; one it rejects (another JVM build, another jar) is
+# not mapped, and then the JVM runs without any class-data sharing.
+maps_jsa() { in_root grep -F "$JSA" "/proc/$1/maps"; }
+mapped=$(maps_jsa "$pid") || fail "the service's JVM (pid $pid) does not map $JSA"
+ok "the service's JVM maps $JSA: $(echo "$mapped" | wc -l) mappings"
+
+say "reinstall the JVM's package: the trigger rebuilds the archive"
+java_bin=$(in_root sh -c 'readlink -f "$(command -v java)"')
+libjvm=${java_bin%/bin/java}/lib/server/libjvm.so
+jre_pkg=$(in_root dpkg-query -S "$libjvm" | cut -d: -f1) || fail "no package owns $libjvm"
+jsa_before=$(in_root stat -c '%i %Y' "$JSA")
+in_root apt-get -q install -y --reinstall "$jre_pkg" > "$WORK/trigger.log" 2>&1 ||
+    { tail -20 "$WORK/trigger.log"; fail "apt-get install --reinstall $jre_pkg failed"; }
+grep -q "^Processing triggers for $PKG " "$WORK/trigger.log" ||
+    { cat "$WORK/trigger.log"; fail "reinstalling $jre_pkg did not trigger $PKG"; }
+grep -F "$PKG: warning" "$WORK/trigger.log" && fail "postinst warned (log: $WORK/trigger.log)"
+jsa_after=$(in_root stat -c '%i %Y' "$JSA") || fail "no $JSA after the trigger"
+[ "$jsa_after" != "$jsa_before" ] || fail "$JSA was not rebuilt (inode, mtime: $jsa_after)"
+in_root test "$JSA" -nt "$libjvm" || fail "$JSA is not newer than $libjvm"
+[ "$(in_root dpkg-query -W -f='${db:Status-Status}' "$PKG")" = installed ] ||
+    fail "$PKG is not in state installed after the trigger"
+ok "$jre_pkg reinstalled: $JSA rebuilt (inode, mtime: $jsa_before -> $jsa_after), newer than $libjvm"
+
 # --- 5. restarts -----------------------------------------------------------
 say "SIGKILL: systemd restarts it"
 pid1=$(prop MainPID); n1=$(prop NRestarts)
@@ -298,6 +332,11 @@ in_root dpkg -i "/opt/deb-test/$DEB" > "$WORK/reinstall.log" 2>&1 ||
     { cat "$WORK/reinstall.log"; fail "dpkg -i failed"; }
 wait_until 20 restarted || fail "not restarted by the reinstallation"
 ok "MainPID $pid1 -> $(prop MainPID)"
+# postinst replaced the archive before the service was restarted, so the new JVM maps the
+# new file, not the old one that the previous JVM had mapped.
+mapped=$(maps_jsa "$(prop MainPID)") || fail "the restarted JVM does not map $JSA"
+echo "$mapped" | grep -q '(deleted)' && fail "the restarted JVM maps a deleted archive"
+ok "the restarted JVM maps the rebuilt $JSA"
 
 say "flags from /etc/default/$PKG"
 in_root sed -i 's/^ARGS=.*/ARGS="--web.listen-address=127.0.0.1:9900"/' "/etc/default/$PKG"
@@ -325,7 +364,8 @@ in_root apt-get -q remove -y "$PKG" > "$WORK/remove.log" 2>&1 ||
 [ -e "$ROOT/usr/share/$PKG/$PKG.jar" ] && fail "jar left after remove"
 [ -e "$ROOT/usr/bin/$PKG" ] && fail "launcher left after remove"
 [ -f "$ROOT/etc/default/$PKG" ] || fail "remove deleted the conffile (only purge should)"
-ok "stopped, files removed, conffile and user kept until purge"
+[ -e "$ROOT/var/cache/$PKG" ] && fail "/var/cache/$PKG left after remove"
+ok "stopped, files and /var/cache/$PKG removed, conffile and user kept until purge"
 
 say "purge"
 in_root apt-get -q purge -y "$PKG" > "$WORK/purge.log" 2>&1 ||
@@ -333,6 +373,7 @@ in_root apt-get -q purge -y "$PKG" > "$WORK/purge.log" 2>&1 ||
 in_root getent passwd "$PKG" >/dev/null && fail "user $PKG left after purge"
 in_root getent group "$PKG" >/dev/null && fail "group $PKG left after purge"
 [ -e "$ROOT/etc/default/$PKG" ] && fail "/etc/default/$PKG left after purge"
+[ -e "$ROOT/var/cache/$PKG" ] && fail "/var/cache/$PKG left after purge"
 [ "$(prop LoadState)" = not-found ] || fail "unit still known to systemd: $(prop LoadState)"
 status=$(in_root dpkg-query -W -f='${db:Status-Status}' "$PKG" 2>/dev/null || true)
 [ -z "$status" ] || [ "$status" = not-installed ] || fail "dpkg status after purge: $status"
@@ -340,6 +381,6 @@ leftovers=$(in_root find / -xdev \( -name "*$PKG*" -o -uid "$uid" -o -gid "$gid"
     -not -path /opt/deb-test -not -path "/opt/deb-test/*" 2>/dev/null || true)
 leftovers+=$(in_root find /run /tmp /var/tmp -name "*$PKG*" 2>/dev/null || true)
 [ -z "$leftovers" ] || fail "left after purge:"$'\n'"$leftovers"
-ok "user, group, unit, conffile and every file named $PKG or owned by $uid:$gid are gone"
+ok "user, group, unit, conffile, /var/cache/$PKG and every file named $PKG or owned by $uid:$gid are gone"
 
 say "PASS: $DEB builds, lints, installs, runs, restarts and purges cleanly"

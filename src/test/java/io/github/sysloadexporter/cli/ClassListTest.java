@@ -1,0 +1,101 @@
+package io.github.sysloadexporter.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Debian package dumps the classes named in debian/sysload-exporter.classlist into a
+ * class-data-sharing archive; a class missing from the list is loaded and linked at every start,
+ * which costs memory. This test runs the exporter as a separate JVM that records what it loads,
+ * scrapes it, and compares that with the committed list. Only the classes of the project and its
+ * libraries are compared: which JDK classes load varies with the JDK build.
+ */
+class ClassListTest {
+    static final Path COMMITTED = Path.of(System.getProperty("user.dir"), "debian/sysload-exporter.classlist");
+    static final List<String> OWN = List.of("io/github/sysloadexporter/", "picocli/", "io/prometheus/", "org/slf4j/");
+    static final double MIN_COVERAGE = 0.95;
+    static final String REGENERATE = "run src/test/cds/update-classlist.sh (after mvn -B -q package -DskipTests)";
+
+    /** The plain class names of a class list (not comments, not the @lambda lines), ours only. */
+    static Set<String> ownClasses(Path classList) throws IOException {
+        return Files.readAllLines(classList, StandardCharsets.UTF_8).stream()
+                .filter(l -> !l.isBlank() && !l.startsWith("#") && !l.startsWith("@"))
+                .map(l -> l.strip().split("\\s+", 2)[0])
+                .filter(name -> OWN.stream().anyMatch(name::startsWith))
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    @Test
+    void committedListHasWhatAScrapeLoadsAndNothingStale(@TempDir Path tmp) throws Exception {
+        Set<String> committed = ownClasses(COMMITTED);
+        Set<String> loaded = ownClasses(runAndRecord(tmp));
+        assertTrue(loaded.size() > 50, "too few of our classes recorded, is the test broken? " + loaded);
+
+        Set<String> missing = new TreeSet<>(loaded);
+        missing.removeAll(committed);
+        double coverage = 1.0 - (double) missing.size() / loaded.size();
+        assertTrue(coverage >= MIN_COVERAGE, String.format(
+                "%s lists only %.1f %% of the %d project and library classes a scrape loads, missing %s; %s",
+                COMMITTED, 100 * coverage, loaded.size(), missing, REGENERATE));
+
+        ClassLoader loader = ClassListTest.class.getClassLoader();
+        Set<String> stale = committed.stream()
+                .filter(name -> loader.getResource(name + ".class") == null)
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertTrue(stale.isEmpty(), COMMITTED + " names classes that no longer exist: " + stale + "; " + REGENERATE);
+    }
+
+    /** Starts the exporter with -XX:DumpLoadedClassList, scrapes it, stops it; returns the list. */
+    static Path runAndRecord(Path tmp) throws Exception {
+        Path list = tmp.resolve("loaded.classlist");
+        Path log = tmp.resolve("exporter.log");
+        int port = ProcessTest.freePort();
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m", "-XX:+UseSerialGC", "-XX:DumpLoadedClassList=" + list,
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "--web.listen-address", "127.0.0.1:" + port);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            HttpRequest scrape = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build();
+            // Until the first sample is served (it needs two readings one interval apart),
+            // then once more, as Prometheus would scrape again.
+            String body = "";
+            for (int i = 0; i < 100 && !body.contains("\nsysload_sysload "); i++) {
+                Thread.sleep(100);
+                try {
+                    body = http.send(scrape, HttpResponse.BodyHandlers.ofString()).body();
+                } catch (IOException notYet) {
+                    // not listening yet
+                }
+            }
+            assertTrue(body.contains("\nsysload_sysload "), "no sample served: " + body + Files.readString(log));
+            Thread.sleep(300);
+            assertEquals(200, http.send(scrape, HttpResponse.BodyHandlers.discarding()).statusCode());
+
+            new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+            assertTrue(p.waitFor(5, TimeUnit.SECONDS), "still running 5 s after SIGTERM");
+            assertEquals(0, p.exitValue(), Files.readString(log));
+        } finally {
+            p.destroyForcibly();
+        }
+        return list;
+    }
+}
