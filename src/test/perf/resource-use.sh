@@ -5,33 +5,54 @@
 #
 #   src/test/perf/resource-use.sh [SECONDS] [JAR]
 #
-# SECONDS is the measured window (default 90), after a 30 s warm-up. The exporter runs
-# through debian/sysload-exporter.launcher, so with the JVM flags the package ships
-# (JAVA_OPTS may add more). Needs: prometheus-node-exporter, wrk, curl. Loopback only;
-# every process it starts is stopped on exit.
+# SECONDS is the measured window (default 90), after a warm-up (WARMUP, default 30 s; the
+# performance goal is read after 10 minutes: WARMUP=510 with a 90 s window). The exporter
+# runs through debian/sysload-exporter.launcher, so with the JVM flags the package ships
+# (JAVA_OPTS may add more), and with a class-data archive dumped from the package's class
+# list for this jar, as the package's postinst does (CDS=0 runs without one).
+#
+# SCRAPER=prometheus (default): Debian's Prometheus scrapes both exporters every second, as
+# in production (one kept-alive connection per target). SCRAPER=curl: a new connection per
+# scrape, the costlier case for an HTTP server. Needs: prometheus, prometheus-node-exporter,
+# wrk, curl. Loopback only; every process it starts is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 
 WINDOW=${1:-90}
 JAR=${2:-target/sysload-exporter.jar}
 WARMUP=${WARMUP:-30}
+SCRAPER=${SCRAPER:-prometheus}
+CDS=${CDS:-1}
 EXPORTER_PORT=${EXPORTER_PORT:-29858}
 NODE_PORT=${NODE_PORT:-29100}
+PROMETHEUS_PORT=${PROMETHEUS_PORT:-29090}
 WRK_ARGS=${WRK_ARGS:--t2 -c16 -d10s}
 
-for tool in prometheus-node-exporter wrk curl; do
+for tool in prometheus prometheus-node-exporter wrk curl; do
     command -v "$tool" >/dev/null || { echo "resource-use: $tool is missing" >&2; exit 2; }
 done
 [ -s "$JAR" ] || { echo "resource-use: no $JAR (mvn -B -DskipTests package)" >&2; exit 2; }
+case $SCRAPER in prometheus|curl) ;; *) echo "resource-use: SCRAPER is prometheus or curl" >&2; exit 2 ;; esac
 
+work=$(mktemp -d)
 pids=()
 cleanup() {
     for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
     wait 2>/dev/null || true
+    rm -rf "$work"
 }
 trap cleanup EXIT
 
-SYSLOAD_EXPORTER_JAR="$JAR" sh debian/sysload-exporter.launcher \
+archive=
+if [ "$CDS" = 1 ]; then
+    # What postinst does, for this jar at its path here.
+    archive=$work/sysload-exporter.jsa
+    java -Xshare:dump -XX:+UseSerialGC -XX:SharedClassListFile=debian/sysload-exporter.classlist \
+        -XX:SharedArchiveFile="$archive" -cp "$JAR" >"$work/dump.log" 2>&1 ||
+        { echo "resource-use: class-data dump failed, see below" >&2; cat "$work/dump.log" >&2; exit 1; }
+fi
+
+SYSLOAD_EXPORTER_JAR="$JAR" SYSLOAD_EXPORTER_CDS_ARCHIVE="$archive" sh debian/sysload-exporter.launcher \
     --web.listen-address=127.0.0.1:$EXPORTER_PORT >/dev/null 2>&1 &
 exporter=$!
 pids+=("$exporter")
@@ -40,14 +61,30 @@ node=$!
 pids+=("$node")
 
 # 1 scrape a second of each, for the whole run.
-(
-    while true; do
-        curl -s -o /dev/null "http://127.0.0.1:$EXPORTER_PORT/metrics" || true
-        curl -s -o /dev/null "http://127.0.0.1:$NODE_PORT/metrics" || true
-        sleep 1
-    done
-) &
-pids+=("$!")
+if [ "$SCRAPER" = prometheus ]; then
+    cat >"$work/prometheus.yml" <<YAML
+global:
+  scrape_interval: 1s
+  scrape_timeout: 1s
+scrape_configs:
+  - job_name: sysload
+    static_configs: [{targets: ['127.0.0.1:$EXPORTER_PORT']}]
+  - job_name: node
+    static_configs: [{targets: ['127.0.0.1:$NODE_PORT']}]
+YAML
+    prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/data" \
+        --web.listen-address=127.0.0.1:$PROMETHEUS_PORT >"$work/prometheus.log" 2>&1 &
+    pids+=("$!")
+else
+    (
+        while true; do
+            curl -s -o /dev/null "http://127.0.0.1:$EXPORTER_PORT/metrics" || true
+            curl -s -o /dev/null "http://127.0.0.1:$NODE_PORT/metrics" || true
+            sleep 1
+        done
+    ) &
+    pids+=("$!")
+fi
 
 hz=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
@@ -65,10 +102,25 @@ row() { # name pid ticks0 ticks1
         "$(awk -v k="$(kb "$2" VmRSS)" 'BEGIN {printf "%.1f", k / 1024}')" \
         "$(awk '$1 == "Threads:" {print $2}' "/proc/$2/status")"
 }
-echo "window ${WINDOW}s after ${WARMUP}s warm-up, 1 scrape/s each, $(nproc) CPUs"
+echo "window ${WINDOW}s after ${WARMUP}s warm-up, 1 scrape/s each by $SCRAPER, $(nproc) CPUs," \
+    "class-data archive: $([ -n "$archive" ] && echo yes || echo no)"
 printf '%-16s %12s %12s %12s %8s\n' process cpu_seconds peak_rss_mb rss_mb threads
 row sysload-exporter "$exporter" "$e0" "$e1"
 row node_exporter "$node" "$n0" "$n1"
+
+if [ "$SCRAPER" = prometheus ]; then
+    # Prometheus's own view: every scrape of the window succeeded, and how long each took.
+    q='avg_over_time(scrape_duration_seconds['"$WINDOW"'s]) * 1000'
+    curl -s "http://127.0.0.1:$PROMETHEUS_PORT/api/v1/query" --data-urlencode "query=$q" |
+        python3 -c 'import json,sys
+for r in json.load(sys.stdin)["data"]["result"]:
+    print("prometheus: job %s mean scrape duration %.2f ms" % (r["metric"]["job"], float(r["value"][1])))'
+    q='count_over_time(up['"$WINDOW"'s]) - sum_over_time(up['"$WINDOW"'s])'
+    curl -s "http://127.0.0.1:$PROMETHEUS_PORT/api/v1/query" --data-urlencode "query=$q" |
+        python3 -c 'import json,sys
+for r in json.load(sys.stdin)["data"]["result"]:
+    print("prometheus: job %s failed scrapes in the window: %s" % (r["metric"]["job"], r["value"][1]))'
+fi
 
 for target in "sysload-exporter $EXPORTER_PORT" "node_exporter $NODE_PORT"; do
     set -- $target
