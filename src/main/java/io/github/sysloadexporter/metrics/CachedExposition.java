@@ -10,17 +10,19 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Serves the Prometheus text format of the current sample, rendered by simpleclient once per
- * sample rather than once per scrape: every scrape between two samples gets the same bytes.
+ * Serves the exposition of the current sample, rendered by simpleclient once per sample and
+ * format rather than once per scrape: every scrape between two samples gets the same bytes.
+ * Both formats are cached, the text format and OpenMetrics, which Prometheus asks for first.
  * Not compressed: the page is about 5 KB, and a fresh gzip stream per scrape (simpleclient's
- * way) cost more CPU than the whole sample. OpenMetrics and {@code name[]} requests, which are
- * rare, go to simpleclient's own handler.
+ * way) cost more CPU than the whole sample. {@code name[]} requests, which are rare, go to
+ * simpleclient's own handler.
  */
 final class CachedExposition implements HttpHandler {
     private final CollectorRegistry registry;
     private final Supplier<?> sampleVersion;
     private final HttpHandler fallback;
-    private volatile Rendered cache;
+    private volatile Rendered text;
+    private volatile Rendered openMetrics;
 
     /** The bytes of one sample, and which sample they are of (compared by identity). */
     private record Rendered(Object version, byte[] bytes) {
@@ -38,25 +40,34 @@ final class CachedExposition implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
-        if (exchange.getRequestURI().getRawQuery() != null || wantsOpenMetrics(exchange)) {
+        if (exchange.getRequestURI().getRawQuery() != null) {
             fallback.handle(exchange);
             return;
         }
+        boolean om = wantsOpenMetrics(exchange);
         Object version = sampleVersion.get();
-        Rendered r = cache;
+        Rendered r = om ? openMetrics : text;
         if (r == null || r.version() != version) {
             // Two scrapes racing here both render the same sample; either result is right.
-            r = new Rendered(version, render());
-            cache = r;
+            r = new Rendered(version, render(om, r));
+            if (om) {
+                openMetrics = r;
+            } else {
+                text = r;
+            }
         }
-        Responses.send(exchange, 200, TextFormat.CONTENT_TYPE_004, r.bytes());
+        Responses.send(exchange, 200, om ? TextFormat.CONTENT_TYPE_OPENMETRICS_100 : TextFormat.CONTENT_TYPE_004,
+                r.bytes());
     }
 
-    private byte[] render() throws IOException {
+    private byte[] render(boolean openMetrics, Rendered last) throws IOException {
         // Sized by the last rendering: one array to fill and one exact copy per sample.
-        Rendered last = cache;
         Utf8Buffer out = new Utf8Buffer(last == null ? 8192 : last.bytes().length + 512);
-        TextFormat.write004(out, registry.metricFamilySamples());
+        if (openMetrics) {
+            TextFormat.writeOpenMetrics100(out, registry.metricFamilySamples());
+        } else {
+            TextFormat.write004(out, registry.metricFamilySamples());
+        }
         return out.toByteArray();
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.sysloadexporter.web.WebSecurity;
 import io.prometheus.client.Collector;
 import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.exporter.common.TextFormat;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -77,12 +78,36 @@ class CachedExpositionTest {
     }
 
     @Test
-    void openMetricsAndNameFiltersGoToSimpleclientsHandler() throws Exception {
-        HttpResponse<String> om = get("/metrics", "Accept", "application/openmetrics-text; version=1.0.0");
-        assertTrue(om.headers().firstValue("Content-Type").orElseThrow().startsWith("application/openmetrics-text"));
+    void openMetricsIsRenderedOncePerSampleTooAndNotCompressed() throws Exception {
+        // What Prometheus sends: OpenMetrics first, the text format as a fallback, and gzip.
+        String accept = "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,"
+                + "text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+        HttpResponse<String> om = get("/metrics", "Accept", accept);
+        assertEquals(TextFormat.CONTENT_TYPE_OPENMETRICS_100, om.headers().firstValue("Content-Type").orElseThrow());
+        assertTrue(om.headers().firstValue("Content-Encoding").isEmpty());
         assertTrue(om.body().endsWith("# EOF\n"), om.body());
+        assertTrue(om.body().contains("\nrenders 1.0\n"), om.body());
+        assertEquals(om.body(), get("/metrics", "Accept", accept).body());
+        assertEquals(1, collects.get());
+
+        // The text format is a rendering of its own, then cached as well.
+        String plain = get("/metrics", null, null).body();
+        assertTrue(plain.contains("\nrenders 2.0\n") && !plain.contains("# EOF"), plain);
+        assertEquals(plain, get("/metrics", null, null).body());
+        assertEquals(om.body(), get("/metrics", "Accept", accept).body());
+        assertEquals(2, collects.get());
+
+        sample.set(new Object());
+        assertTrue(get("/metrics", "Accept", accept).body().contains("\nrenders 3.0\n"));
+        assertEquals(3, collects.get());
+    }
+
+    @Test
+    void nameFiltersGoToSimpleclientsHandler() throws Exception {
         HttpResponse<String> filtered = get("/metrics?name[]=nothing", null, null);
         assertEquals(200, filtered.statusCode());
         assertEquals("", filtered.body());
+        HttpResponse<String> one = get("/metrics?name[]=renders", null, null);
+        assertTrue(one.body().contains("\nrenders "), one.body());
     }
 }
