@@ -65,34 +65,21 @@ class ClassListTest {
     /** Starts the exporter with -XX:DumpLoadedClassList, scrapes it, stops it; returns the list. */
     static Path runAndRecord(Path tmp) throws Exception {
         Path list = tmp.resolve("loaded.classlist");
-        Path log = tmp.resolve("exporter.log");
         int port = ProcessTest.freePort();
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx64m", "-XX:+UseSerialGC", "-XX:DumpLoadedClassList=" + list,
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        Process p = ProcessTest.spawn(List.of("-XX:+UseSerialGC", "-XX:DumpLoadedClassList=" + list),
                 "--web.listen-address", "127.0.0.1:" + port);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-            HttpRequest scrape = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build();
-            // Until the first sample is served (it needs two readings one interval apart),
-            // then once more, as Prometheus would scrape again.
-            String body = "";
-            for (int i = 0; i < 100 && !body.contains("\nsysload_sysload "); i++) {
-                Thread.sleep(100);
-                try {
-                    body = http.send(scrape, HttpResponse.BodyHandlers.ofString()).body();
-                } catch (IOException notYet) {
-                    // not listening yet
-                }
-            }
-            assertTrue(body.contains("\nsysload_sysload "), "no sample served: " + body + Files.readString(log));
+            String body = ProcessTest.awaitFirstSample(http, port);
+            assertTrue(body.contains("\nsysload_sysload "), "no sample served: " + body);
+            // Once more, as Prometheus would scrape again.
             Thread.sleep(300);
+            HttpRequest scrape = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build();
             assertEquals(200, http.send(scrape, HttpResponse.BodyHandlers.discarding()).statusCode());
 
             new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
             assertTrue(p.waitFor(5, TimeUnit.SECONDS), "still running 5 s after SIGTERM");
-            assertEquals(0, p.exitValue(), Files.readString(log));
+            assertEquals(0, p.exitValue(), new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
         } finally {
             p.destroyForcibly();
         }

@@ -29,10 +29,35 @@ class ProcessTest {
     }
 
     static Process spawn(String... args) throws IOException {
+        return spawn(List.of(), args);
+    }
+
+    /** The exporter in a JVM of its own, with extra JVM options before the main class. */
+    static Process spawn(List<String> jvmOptions, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx64m", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+                "-Xmx64m"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).start();
+    }
+
+    /**
+     * Scrapes the exporter on the port until it serves its first sample, which needs two
+     * readings one interval apart, for up to 10 s; returns the last body (empty if none).
+     */
+    static String awaitFirstSample(HttpClient http, int port) throws InterruptedException {
+        HttpRequest scrape = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build();
+        String body = "";
+        for (int i = 0; i < 100 && !body.contains("\nsysload_sysload "); i++) {
+            Thread.sleep(100);
+            try {
+                body = http.send(scrape, HttpResponse.BodyHandlers.ofString()).body();
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+        }
+        return body;
     }
 
     static Result run(String... args) throws Exception {
@@ -84,17 +109,7 @@ class ProcessTest {
         Process p = spawn("--web.listen-address", "127.0.0.1:" + port);
         try {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-            String body = "";
-            // The first sample needs two readings, one interval apart.
-            for (int i = 0; i < 100 && !body.contains("\nsysload_sysload "); i++) {
-                Thread.sleep(100);
-                try {
-                    body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-                            HttpResponse.BodyHandlers.ofString()).body();
-                } catch (IOException notYet) {
-                    // not listening yet
-                }
-            }
+            String body = awaitFirstSample(http, port);
             assertTrue(body.contains("\nsysload_sysload "), body);
             assertTrue(body.contains("sysload_si_cpu{mode=\"idle\",}"), body);
             assertTrue(body.contains("process_resident_memory_bytes "), body);
