@@ -6,7 +6,6 @@ import io.github.sysloadexporter.web.Responses;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.exporter.common.TextFormat;
 import java.io.IOException;
-import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -44,7 +43,9 @@ final class CachedExposition implements HttpHandler {
             fallback.handle(exchange);
             return;
         }
-        boolean om = wantsOpenMetrics(exchange);
+        // The same negotiation as simpleclient's handler, which serves the name[] requests.
+        String contentType = TextFormat.chooseContentType(exchange.getRequestHeaders().getFirst("Accept"));
+        boolean om = contentType.equals(TextFormat.CONTENT_TYPE_OPENMETRICS_100);
         Object version = sampleVersion.get();
         Rendered r = om ? openMetrics : text;
         if (r == null || r.version() != version) {
@@ -56,8 +57,7 @@ final class CachedExposition implements HttpHandler {
                 text = r;
             }
         }
-        Responses.send(exchange, 200, om ? TextFormat.CONTENT_TYPE_OPENMETRICS_100 : TextFormat.CONTENT_TYPE_004,
-                r.bytes());
+        Responses.send(exchange, 200, contentType, r.bytes());
     }
 
     private byte[] render(boolean openMetrics, Rendered last) throws IOException {
@@ -69,17 +69,5 @@ final class CachedExposition implements HttpHandler {
             TextFormat.write004(out, registry.metricFamilySamples());
         }
         return out.toByteArray();
-    }
-
-    private static boolean wantsOpenMetrics(HttpExchange exchange) {
-        List<String> accept = exchange.getRequestHeaders().get("Accept");
-        if (accept != null) {
-            for (String a : accept) {
-                if (a.contains("application/openmetrics-text")) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 }
