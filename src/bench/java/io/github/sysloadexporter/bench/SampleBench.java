@@ -1,6 +1,6 @@
 package io.github.sysloadexporter.bench;
 
-import io.github.sysloadexporter.procfs.DiskStat;
+import io.github.sysloadexporter.procfs.DiskStats;
 import io.github.sysloadexporter.procfs.DiskStatsParser;
 import io.github.sysloadexporter.procfs.Interrupts;
 import io.github.sysloadexporter.procfs.InterruptsParser;
@@ -97,7 +97,7 @@ public class SampleBench {
     }
 
     @Benchmark
-    public List<DiskStat> parseDiskstats() throws ProcfsFormatException {
+    public DiskStats parseDiskstats() {
         return DiskStatsParser.parse("/proc/diskstats", diskstats);
     }
 
@@ -112,7 +112,7 @@ public class SampleBench {
         ProcFs proc = flip ? procB : procA;
         flip = !flip;
         nanos += 1_000_000_000L;
-        Reading r = new Reading(nanos, nanos / 1_000_000, proc.stat(), proc.diskStats());
+        Reading r = new Reading(nanos, nanos / 1_000_000, proc.stat(), java.util.Optional.of(proc.diskStats()));
         return calculator.next(r, nics, disks);
     }
 }

@@ -3,8 +3,9 @@ package io.github.sysloadexporter.cli;
 import io.github.sysloadexporter.metrics.BuildInfo;
 import io.github.sysloadexporter.metrics.MetricsServer;
 import io.github.sysloadexporter.metrics.SysloadCollector;
-import io.github.sysloadexporter.procfs.DiskStat;
+import io.github.sysloadexporter.procfs.DiskStats;
 import io.github.sysloadexporter.procfs.Interrupts;
+import io.github.sysloadexporter.procfs.IrqFilter;
 import io.github.sysloadexporter.procfs.ProcFs;
 import io.github.sysloadexporter.procfs.ProcStat;
 import io.github.sysloadexporter.procfs.ProcfsFormatException;
@@ -14,7 +15,6 @@ import io.github.sysloadexporter.sysload.Sampler;
 import io.github.sysloadexporter.sysload.SysloadCalculator;
 import io.prometheus.client.CollectorRegistry;
 import java.io.IOException;
-import java.util.List;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -59,13 +59,13 @@ final class Daemon implements AutoCloseable {
             }
 
             @Override
-            public List<DiskStat> diskStats() throws IOException, ProcfsFormatException {
+            public DiskStats diskStats() throws IOException {
                 return fs.diskStats();
             }
 
             @Override
-            public Interrupts interrupts() throws IOException, ProcfsFormatException {
-                return fs.interrupts();
+            public Interrupts interrupts(IrqFilter keep) throws IOException, ProcfsFormatException {
+                return fs.interrupts(keep);
             }
         };
     }

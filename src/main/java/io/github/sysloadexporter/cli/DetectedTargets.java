@@ -10,6 +10,7 @@ import io.github.sysloadexporter.procfs.Interrupts;
 import io.github.sysloadexporter.sysload.Targets;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,18 +30,64 @@ final class DetectedTargets implements Targets {
     }
 
     @Override
-    public Map<String, Set<String>> nicReceiveIrqs(Interrupts interrupts) throws IOException {
-        Map<String, Set<String>> out = new LinkedHashMap<>();
+    public NicWatch nics() throws IOException {
+        List<Nic> nics = new ArrayList<>();
+        List<String> patterns = new ArrayList<>();
         if (explicitNics.isEmpty()) {
-            for (Nic nic : NicDetector.scan(sysfs).nics()) {
-                out.put(nic.name(), IrqMatcher.labels(IrqMatcher.receiveIrqs(nic, interrupts)));
-            }
+            nics.addAll(NicDetector.scan(sysfs).nics());
         } else {
             for (String name : explicitNics) {
-                out.put(name, IrqMatcher.labels(IrqMatcher.explicitIrqs(sysfs, name, interrupts)));
+                if (NicDetector.isInterface(sysfs, name)) {
+                    nics.add(NicDetector.describe(sysfs, name));
+                } else {
+                    patterns.add(name);
+                }
             }
         }
-        return out;
+        return new Watch(List.copyOf(nics), List.copyOf(patterns), explicitNics);
+    }
+
+    /** One scan's NICs: interfaces resolved in sysfs, and -i names that are not interfaces. */
+    private record Watch(List<Nic> nics, List<String> patterns, List<String> order) implements NicWatch {
+        @Override
+        public boolean keepCounts(String irq, List<String> actions) {
+            for (Nic nic : nics) {
+                if (IrqMatcher.mayBelong(nic, irq, actions)) {
+                    return true;
+                }
+            }
+            for (String pattern : patterns) {
+                for (String action : actions) {
+                    if (action.contains(pattern)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public Map<String, Set<String>> receiveIrqs(Interrupts interrupts) {
+            Map<String, Set<String>> out = new LinkedHashMap<>();
+            for (Nic nic : nics) {
+                out.put(nic.name(), IrqMatcher.labels(IrqMatcher.receiveIrqs(nic, interrupts)));
+            }
+            for (String pattern : patterns) {
+                out.put(pattern, IrqMatcher.labels(IrqMatcher.patternIrqs(pattern, interrupts)));
+            }
+            if (order.isEmpty()) {
+                return out;
+            }
+            // -i order, as given
+            Map<String, Set<String>> ordered = new LinkedHashMap<>();
+            for (String name : order) {
+                Set<String> irqs = out.get(name);
+                if (irqs != null) {
+                    ordered.put(name, irqs);
+                }
+            }
+            return ordered;
+        }
     }
 
     @Override

@@ -41,7 +41,7 @@ final class Info {
         } else {
             out.append("Network interfaces").append(c.nics().isEmpty() ? " (detected):\n" : " (given with -i):\n");
             if (c.nics().isEmpty()) {
-                targets.nicReceiveIrqs(before).forEach((nic, irqs) ->
+                targets.nics().receiveIrqs(before).forEach((nic, irqs) ->
                         out.append("  ").append(nic).append(": receive IRQs ").append(irqs).append('\n'));
             }
             for (String name : c.nics()) {
@@ -62,7 +62,7 @@ final class Info {
         Thread.sleep(WATCH_MILLIS);
         Interrupts after = proc.interrupts();
         out.append("CPUs serving receive interrupts (growth over ").append(WATCH_MILLIS).append(" ms):\n");
-        Map<String, Set<String>> nics = targets.nicReceiveIrqs(after);
+        Map<String, Set<String>> nics = targets.nics().receiveIrqs(after);
         if (nics.isEmpty()) {
             out.append("  no NIC watched: si_cpu is the all-CPU figure\n");
         }

@@ -1,5 +1,6 @@
 package io.github.sysloadexporter.detect;
 
+import io.github.sysloadexporter.procfs.Counters;
 import io.github.sysloadexporter.procfs.Interrupts;
 import io.github.sysloadexporter.procfs.IrqLine;
 
@@ -28,8 +29,10 @@ public final class CpuGroup {
     /**
      * The CPUs whose count of the given IRQs grew from {@code older} to {@code newer}, by at
      * least {@value #MIN_GROWTH} and by at least {@value #MIN_SHARE_PERCENT}% of the total growth.
-     * A CPU missing from either header (offline at either time) is skipped, a count that went
-     * down (reset) is no growth, and an IRQ line that is new in {@code newer} grew from zero.
+     * A CPU missing from either header (offline at either time) is skipped. Counts are the
+     * kernel's 32-bit per-CPU counters: one that wrapped grew by the wrapped distance, one
+     * that was reset did not grow. A line missing from either snapshot (registered meanwhile,
+     * or skipped as unparsable) says nothing of this interval and is left out.
      *
      * @return the CPU ids, sorted; empty if nothing grew, in which case the caller keeps the
      *         group it had (an idle NIC says nothing about where its IRQs land)
@@ -49,13 +52,15 @@ public final class CpuGroup {
                 continue;
             }
             IrqLine before = olderLines.get(line.irq());
+            if (before == null) {
+                continue;
+            }
             for (int col = 0; col < cpus.length && col < line.counts().length; col++) {
                 Integer beforeCol = olderColumn.get(cpus[col]);
-                if (beforeCol == null) {
+                if (beforeCol == null || beforeCol >= before.counts().length) {
                     continue;
                 }
-                long was = before == null || beforeCol >= before.counts().length ? 0 : before.counts()[beforeCol];
-                long delta = line.counts()[col] - was;
+                long delta = Counters.delta(before.counts()[beforeCol], line.counts()[col]);
                 if (delta > 0) {
                     growth.merge(cpus[col], delta, Long::sum);
                     total += delta;

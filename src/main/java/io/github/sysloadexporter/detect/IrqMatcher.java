@@ -60,21 +60,28 @@ public final class IrqMatcher {
 
     /**
      * The receive lines for an explicit {@code -i} name. A name that is an interface in
-     * {@code class/net} is resolved like a detected NIC; any other name (the original's style,
-     * e.g. {@code virtio2-input}) selects the lines with an action containing it, as the original
-     * did, without the transmit/control filter: the operator chose it.
+     * {@code class/net} is resolved like a detected NIC; any other name is a pattern.
      */
     public static List<IrqChoice> explicitIrqs(Path sysfs, String name, Interrupts interrupts)
             throws IOException {
         if (NicDetector.isInterface(sysfs, name)) {
             return receiveIrqs(NicDetector.describe(sysfs, name), interrupts);
         }
+        return patternIrqs(name, interrupts);
+    }
+
+    /**
+     * The lines with an action containing {@code pattern}, a {@code -i} name that is no
+     * interface (the original's style, e.g. {@code virtio2-input}), as the original selected
+     * them: without the transmit/control filter, since the operator chose it.
+     */
+    public static List<IrqChoice> patternIrqs(String pattern, Interrupts interrupts) {
         List<IrqChoice> choices = new ArrayList<>();
         for (IrqLine line : interrupts.lines()) {
             for (String action : line.actions()) {
-                if (action.contains(name)) {
+                if (action.contains(pattern)) {
                     choices.add(new IrqChoice(line.irq(), line.actions(), true,
-                            "action " + action + " contains the given name " + name
+                            "action " + action + " contains the given name " + pattern
                                     + " (not an interface: matched as the original did)"));
                     break;
                 }
@@ -83,19 +90,45 @@ public final class IrqMatcher {
         return choices;
     }
 
+    /**
+     * Whether a line may be the NIC's, by the same ties {@link #classify} uses: cheap enough to
+     * decide, while /proc/interrupts is read, which lines keep their counts.
+     */
+    public static boolean mayBelong(Nic nic, String irq, List<String> actions) {
+        Optional<Integer> number = irqNumber(irq);
+        if (number.isPresent() && nic.msiIrqs().contains(number.get())) {
+            return true;
+        }
+        for (String action : actions) {
+            if (tie(nic, action) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Why the action is the NIC's, or null if nothing ties it. */
+    private static String tie(Nic nic, String action) {
+        if (isNamedAfter(action, nic.name())) {
+            return "action " + action + " is named after " + nic.name();
+        }
+        if (nic.virtioDevice().isPresent() && isVirtioAction(action, nic.virtioDevice().get())) {
+            return "action " + action + " is " + nic.virtioDevice().get() + "'s";
+        }
+        if (nic.pciAddress().isPresent() && containsPciAddress(action, nic.pciAddress().get())) {
+            return "action " + action + " names PCI function " + nic.pciAddress().get();
+        }
+        return null;
+    }
+
     private static Optional<IrqChoice> classify(Nic nic, IrqLine line) {
         List<String> reasons = new ArrayList<>();
         // the actions that tied the line to the NIC decide whether it is a receive line
         List<String> matched = new ArrayList<>();
         for (String action : line.actions()) {
-            if (isNamedAfter(action, nic.name())) {
-                reasons.add("action " + action + " is named after " + nic.name());
-                matched.add(action);
-            } else if (nic.virtioDevice().isPresent() && isVirtioAction(action, nic.virtioDevice().get())) {
-                reasons.add("action " + action + " is " + nic.virtioDevice().get() + "'s");
-                matched.add(action);
-            } else if (nic.pciAddress().isPresent() && containsPciAddress(action, nic.pciAddress().get())) {
-                reasons.add("action " + action + " names PCI function " + nic.pciAddress().get());
+            String tie = tie(nic, action);
+            if (tie != null) {
+                reasons.add(tie);
                 matched.add(action);
             }
         }

@@ -87,7 +87,7 @@ public final class NicDetector {
      * Describes an interface from its {@code device} link. Package-private for explicit
      * {@code -i} names, which are resolved this way whatever their kind.
      */
-    static Nic describe(Path sysfs, String name) throws IOException {
+    public static Nic describe(Path sysfs, String name) throws IOException {
         Path device = sysfs.resolve("class/net").resolve(name).resolve("device");
         if (!Files.exists(device)) {
             return new Nic(name, Optional.empty(), Optional.empty(), Set.of(),
@@ -161,7 +161,7 @@ public final class NicDetector {
     }
 
     /** True if the interface exists in class/net (as a link or directory, even if dangling). */
-    static boolean isInterface(Path sysfs, String name) {
+    public static boolean isInterface(Path sysfs, String name) {
         return !name.isEmpty() && !name.contains("/")
                 && Files.exists(sysfs.resolve("class/net").resolve(name), LinkOption.NOFOLLOW_LINKS);
     }

@@ -5,6 +5,8 @@ import io.github.sysloadexporter.sysload.CpuModes;
 import io.github.sysloadexporter.sysload.ProcessStats;
 import io.github.sysloadexporter.sysload.Published;
 import io.github.sysloadexporter.sysload.Sample;
+import io.github.sysloadexporter.sysload.Source;
+import io.github.sysloadexporter.sysload.SourceHealth;
 import io.prometheus.client.Collector;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +22,7 @@ public final class SysloadCollector extends Collector {
     static final String NS = "sysload_";
     private static final List<String> MODE = List.of("mode");
     private static final List<String> DEVICE = List.of("device");
+    private static final List<String> SOURCE = List.of("source");
     private static final String MODES_HELP = " Modes: user, nice, system, idle, wio (iowait), intr (hardware"
             + " interrupts), sintr (softirq); the seven add up to 100.";
 
@@ -51,8 +54,10 @@ public final class SysloadCollector extends Collector {
                 "Unix time of the last successful sample. If it lags behind time(), sampling is failing"
                         + " and the values shown are that old.", p.lastSuccessSeconds());
         out.add(counter(NS + "samples", "Samples of /proc taken successfully.", p.samplesTotal()));
-        out.add(counter(NS + "sample_failures", "Samples that failed (a /proc file missing, unreadable or"
-                + " unparsable); the last good values are served meanwhile.", p.failuresTotal()));
+        out.add(counter(NS + "sample_failures", "Samples that failed because /proc/stat was missing,"
+                + " unreadable or had no usable aggregate cpu line; the last good values are served meanwhile."
+                + " Other sources failing cost only their part: see sysload_source_up.", p.failuresTotal()));
+        addSources(out, p.sources());
         addProcess(out, p.process());
         return out;
     }
@@ -83,6 +88,31 @@ public final class SysloadCollector extends Collector {
                 + " drives sysload.", cands));
         gauge(out, "proc_ctxt", "Context switches per second over the last interval.", s.ctxtPerSecond());
         gauge(out, "proc_intr", "Interrupts per second over the last interval.", s.intrPerSecond());
+    }
+
+    private static void addSources(List<MetricFamilySamples> out, Map<Source, SourceHealth> sources) {
+        List<MetricFamilySamples.Sample> up = new ArrayList<>(sources.size());
+        List<MetricFamilySamples.Sample> failures = new ArrayList<>(sources.size());
+        List<MetricFamilySamples.Sample> skipped = new ArrayList<>(sources.size());
+        for (Map.Entry<Source, SourceHealth> e : sources.entrySet()) {
+            List<String> value = List.of(e.getKey().label());
+            SourceHealth h = e.getValue();
+            up.add(new MetricFamilySamples.Sample(NS + "source_up", SOURCE, value, h.up() ? 1 : 0));
+            failures.add(new MetricFamilySamples.Sample(NS + "source_failures_total", SOURCE, value, h.failures()));
+            if (e.getKey() != Source.SYSFS) {
+                skipped.add(new MetricFamilySamples.Sample(NS + "source_skipped_lines_total", SOURCE, value,
+                        h.skippedLines()));
+            }
+        }
+        out.add(new MetricFamilySamples(NS + "source_up", Type.GAUGE, "1 if the source's last read succeeded, 0 if"
+                + " it failed. stat (/proc/stat): 0 means no new sample, the last good values are served."
+                + " diskstats: no disk values. interrupts: the NICs' last known CPUs are used. sysfs (the scan"
+                + " of class/net and block): the last found NICs and disks are watched.", up));
+        out.add(new MetricFamilySamples(NS + "source_failures", Type.COUNTER, "Reads of the source that"
+                + " failed as a whole (missing, unreadable, no usable header or aggregate line).", failures));
+        out.add(new MetricFamilySamples(NS + "source_skipped_lines", Type.COUNTER, "Lines of the source's"
+                + " file that could not be parsed and were left out (that CPU, IRQ or disk is missing from the"
+                + " interval); the rest of the file still counts.", skipped));
     }
 
     private static void addProcess(List<MetricFamilySamples> out, ProcessStats ps) {

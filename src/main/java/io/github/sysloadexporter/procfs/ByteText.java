@@ -41,6 +41,65 @@ final class ByteText implements CharSequence {
         length = buffer.position();
     }
 
+    /**
+     * Streams the channel from offset 0 to EOF through this buffer, handing each line to the
+     * sink, so that a file of any size costs at most {@code maxLine} bytes of buffer. A line
+     * longer than that is handed over cut short (its first {@code maxLine} bytes, flagged) and
+     * the rest of it is dropped. The cursor's positions are valid only during the call.
+     */
+    void readLines(FileChannel in, TextCursor cursor, TextCursor.LineSink sink, int maxLine)
+            throws IOException, ProcfsFormatException {
+        long offset = 0;
+        int start = 0;
+        int end = 0;
+        boolean dropping = false; // inside the rest of an over-long line
+        while (true) {
+            if (end == bytes.length) {
+                if (start > 0) {
+                    System.arraycopy(bytes, start, bytes, 0, end - start);
+                    end -= start;
+                    start = 0;
+                } else if (bytes.length < maxLine) {
+                    bytes = Arrays.copyOf(bytes, Math.min(maxLine, bytes.length * 2));
+                    buffer = ByteBuffer.wrap(bytes);
+                } else {
+                    if (!dropping) {
+                        length = end;
+                        cursor.setLine(this, 0, end, true);
+                        sink.line(cursor);
+                    }
+                    dropping = true;
+                    end = 0;
+                }
+            }
+            buffer.clear().position(end);
+            int n = in.read(buffer, offset); // -1 at EOF, never 0 while the buffer has room
+            if (n < 0) {
+                break;
+            }
+            offset += n;
+            int from = end;
+            end += n;
+            length = end;
+            for (int i = from; i < end; i++) {
+                if (bytes[i] == '\n') {
+                    if (dropping) {
+                        dropping = false;
+                    } else {
+                        cursor.setLine(this, start, i, false);
+                        sink.line(cursor);
+                    }
+                    start = i + 1;
+                }
+            }
+        }
+        if (start < end && !dropping) {
+            length = end;
+            cursor.setLine(this, start, end, false);
+            sink.line(cursor);
+        }
+    }
+
     @Override
     public int length() {
         return length;

@@ -1,13 +1,16 @@
 package io.github.sysloadexporter.procfs;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Parses /proc/diskstats. A line is {@code major minor name} and then 11 numbers (kernels
  * before 4.18), 15 (4.18: discard statistics) or 17 (5.5: flush statistics); sysload only
  * needs field 13, the milliseconds spent doing I/O. Every field is still checked to be a
- * number, so a torn or foreign file is reported instead of yielding a wrong io_ticks.
+ * number, so a torn or foreign line is skipped, and reported, instead of yielding a wrong
+ * io_ticks; the other disks of the file still count.
  */
 public final class DiskStatsParser {
     /** Fields of the oldest format still printed (2.6.x to 4.17). */
@@ -29,19 +32,47 @@ public final class DiskStatsParser {
 
     /**
      * @param source names the file in error messages (e.g. {@code /proc/diskstats})
-     * @return one entry per line, in file order; empty for an empty file (a host, or a
-     *         container's view of one, can have no block device)
-     * @throws ProcfsFormatException for a line with fewer than 14 fields or a field that is
-     *                               not a number
+     * @return the good lines, in file order (none for an empty file: a host, or a container's
+     *         view of one, can have no block device), and the lines skipped: fewer than 14
+     *         fields, a field that is not a number, a device number out of range
      */
-    public static List<DiskStat> parse(String source, CharSequence text)
-            throws ProcfsFormatException {
-        TextCursor c = new TextCursor(source, text);
-        List<DiskStat> result = new ArrayList<>();
-        while (c.nextLine()) {
+    public static DiskStats parse(String source, CharSequence text) {
+        Builder b = new Builder();
+        try {
+            TextCursor.forEachLine(source, text, b);
+        } catch (ProcfsFormatException e) {
+            throw new IllegalStateException(e); // the builder skips bad lines, it throws none
+        }
+        return b.finish();
+    }
+
+    /** Takes /proc/diskstats a line at a time. */
+    static final class Builder implements TextCursor.LineSink {
+        private final List<DiskStat> disks = new ArrayList<>();
+        private final Set<String> skippedNames = new HashSet<>();
+        private final Skipped.Collector skipped = new Skipped.Collector();
+        private String name;
+
+        @Override
+        public void line(TextCursor c) {
             c.skipBlanks();
             if (c.atLineEnd()) {
-                continue;
+                return;
+            }
+            name = null;
+            try {
+                disks.add(parseLine(c));
+            } catch (ProcfsFormatException e) {
+                skipped.add(e);
+                if (name != null) {
+                    skippedNames.add(name);
+                }
+            }
+        }
+
+        private DiskStat parseLine(TextCursor c) throws ProcfsFormatException {
+            if (c.cutShort) {
+                throw c.error("line longer than the read limit");
             }
             long major = c.unsignedNumber("major number");
             c.skipBlanks();
@@ -55,7 +86,7 @@ public final class DiskStatsParser {
                 throw c.error("device number out of range");
             }
             int nameStart = c.pos;
-            String name = c.token();
+            name = c.token();
             int field = 3;
             long ioTicks = 0;
             while (true) {
@@ -75,8 +106,11 @@ public final class DiskStatsParser {
                         + " fields, at least " + MIN_FIELDS
                         + " expected (truncated line?)");
             }
-            result.add(new DiskStat((int) major, (int) minor, name, ioTicks));
+            return new DiskStat((int) major, (int) minor, name, ioTicks);
         }
-        return result;
+
+        DiskStats finish() {
+            return new DiskStats(disks, skippedNames, skipped.result());
+        }
     }
 }

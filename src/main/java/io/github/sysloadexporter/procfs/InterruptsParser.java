@@ -21,44 +21,77 @@ import java.util.List;
  * </pre>
  */
 public final class InterruptsParser {
+    /** The counts of a line the filter did not keep. */
+    private static final long[] NO_COUNTS = new long[0];
+
     private InterruptsParser() {
+    }
+
+    /** Every line keeps its counts. See {@link #parse(String, CharSequence, IrqFilter)}. */
+    public static Interrupts parse(String source, CharSequence text) throws ProcfsFormatException {
+        return parse(source, text, IrqFilter.ALL);
     }
 
     /**
      * @param source names the file in error messages (e.g. {@code /proc/interrupts})
-     * @throws ProcfsFormatException when the file is empty, its first line is not a header of
-     *                               {@code CPUn} columns (or has none), a
-     *                               line has no colon, a count is not a number, a numbered
-     *                               line has fewer counts than the header has columns (it is
-     *                               truncated), or any line has more
+     * @param keep   which lines keep their counts; the others are listed with none
+     * @throws ProcfsFormatException when the file is empty or its first line is not a header
+     *                               of {@code CPUn} columns: without it no count can be
+     *                               placed. A bad line (no colon, a count that is not a
+     *                               number, a numbered line with fewer counts than the header
+     *                               has columns, any line with more) is skipped instead.
      */
-    public static Interrupts parse(String source, CharSequence text) throws ProcfsFormatException {
-        TextCursor c = new TextCursor(source, text);
-        int[] cpuIds = header(c);
-        int columns = cpuIds.length;
-        List<IrqLine> lines = new ArrayList<>();
-        while (c.nextLine()) {
+    public static Interrupts parse(String source, CharSequence text, IrqFilter keep)
+            throws ProcfsFormatException {
+        Builder b = new Builder(source, keep);
+        TextCursor.forEachLine(source, text, b);
+        return b.finish();
+    }
+
+    /** Takes /proc/interrupts a line at a time; the first non-blank line is the header. */
+    static final class Builder implements TextCursor.LineSink {
+        private final String source;
+        private final IrqFilter keep;
+        private final List<IrqLine> lines = new ArrayList<>();
+        private final Skipped.Collector skipped = new Skipped.Collector();
+        private int[] cpuIds;
+        private long[] scratch;
+
+        Builder(String source, IrqFilter keep) {
+            this.source = source;
+            this.keep = keep;
+        }
+
+        @Override
+        public void line(TextCursor c) throws ProcfsFormatException {
             c.skipBlanks();
             if (c.atLineEnd()) {
-                continue;
+                return;
             }
-            lines.add(line(c, columns));
+            if (cpuIds == null) {
+                if (c.cutShort) {
+                    throw c.error("header longer than the read limit");
+                }
+                cpuIds = header(c);
+                scratch = new long[cpuIds.length];
+                return;
+            }
+            try {
+                lines.add(parseLine(c, scratch, keep));
+            } catch (ProcfsFormatException e) {
+                skipped.add(e);
+            }
         }
-        return new Interrupts(cpuIds, lines);
+
+        Interrupts finish() throws ProcfsFormatException {
+            if (cpuIds == null) {
+                throw new ProcfsFormatException(source, 0, "empty file");
+            }
+            return new Interrupts(cpuIds, lines, skipped.result());
+        }
     }
 
     private static int[] header(TextCursor c) throws ProcfsFormatException {
-        boolean any = false;
-        while (c.nextLine()) {
-            c.skipBlanks();
-            if (!c.atLineEnd()) {
-                any = true;
-                break;
-            }
-        }
-        if (!any) {
-            throw c.fileError("empty file");
-        }
         int[] ids = new int[16];
         int n = 0;
         while (!c.atLineEnd()) {
@@ -81,7 +114,9 @@ public final class InterruptsParser {
         return Arrays.copyOf(ids, n);
     }
 
-    private static IrqLine line(TextCursor c, int columns) throws ProcfsFormatException {
+    private static IrqLine parseLine(TextCursor c, long[] counts, IrqFilter keep)
+            throws ProcfsFormatException {
+        int columns = counts.length;
         int labelStart = c.pos;
         int colon = labelStart;
         while (colon < c.lineEnd && c.charAt(colon) != ':'
@@ -92,6 +127,9 @@ public final class InterruptsParser {
             throw c.error("expected 'IRQ:' at the start of the line, found "
                     + c.quote(labelStart, c.tokenEnd(labelStart)));
         }
+        if (c.cutShort) {
+            throw c.error("line longer than the read limit");
+        }
         boolean numbered = true;
         for (int i = labelStart; i < colon; i++) {
             numbered &= TextCursor.isDigit(c.charAt(i));
@@ -99,7 +137,6 @@ public final class InterruptsParser {
         String irq = c.substring(labelStart, colon);
         c.pos = colon + 1;
 
-        long[] counts = new long[columns];
         int k = 0;
         while (true) {
             c.skipBlanks();
@@ -120,10 +157,13 @@ public final class InterruptsParser {
                     : "IRQ " + irq + ": expected " + columns + " counts, found " + k
                             + " before " + c.quoteToken());
         }
-        // Named lines may print fewer columns (ERR, MIS print one): the rest stay 0.
+        // Named lines may print fewer columns (x86's ERR and MIS, arm64's Err print one): the
+        // rest are 0.
+        Arrays.fill(counts, k, columns, 0);
         String description = c.restTrimmed();
         List<String> actions = numbered ? actions(description) : List.of();
-        return new IrqLine(irq, counts, description, actions);
+        long[] kept = keep.keepCounts(irq, actions) ? counts.clone() : NO_COUNTS;
+        return new IrqLine(irq, kept, description, actions);
     }
 
     /**

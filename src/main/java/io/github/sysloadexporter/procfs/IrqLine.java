@@ -7,7 +7,8 @@ import java.util.List;
  *
  * @param irq         the label before the colon: a number ("38") or a name ("LOC")
  * @param counts      interrupts per CPU, aligned with {@link Interrupts#cpuIds()}; columns a
- *                    short line (ERR, MIS) does not print are zero
+ *                    short line (ERR, MIS) does not print are zero; empty when the parse's
+ *                    {@link IrqFilter} did not keep this line's counts
  * @param description the text after the counts, trimmed: chip, hardware IRQ and type, then
  *                    the action names (e.g. {@code PCI-MSIX-0000:00:03.0 1-edge virtio2-input.0})
  * @param actions     the action (device) names of a numbered IRQ: the last column, split at

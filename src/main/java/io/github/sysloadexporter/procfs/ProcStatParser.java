@@ -1,10 +1,15 @@
 package io.github.sysloadexporter.procfs;
 
+import java.util.OptionalLong;
 import java.util.TreeMap;
 
 /**
  * Parses /proc/stat. Only the lines sysload uses are read: {@code cpu}, {@code cpuN},
- * {@code intr} (its first number) and {@code ctxt}; the others are skipped.
+ * {@code intr} (its first number) and {@code ctxt}; other lines are passed over.
+ *
+ * <p>A line that cannot be parsed is skipped and recorded in {@link ProcStat#skipped()}: a
+ * bad {@code cpuN} line costs that CPU, a bad {@code intr} or {@code ctxt} line that rate.
+ * Only the aggregate {@code cpu} line is indispensable: without it the file fails.
  */
 public final class ProcStatParser {
     /** Fields a cpu line must have: user .. softirq, which every 2.6+ kernel prints. */
@@ -22,43 +27,60 @@ public final class ProcStatParser {
 
     /**
      * @param source names the file in error messages (e.g. {@code /proc/stat})
-     * @throws ProcfsFormatException when the text is empty, does not start with the aggregate
-     *                               {@code cpu} line, lacks {@code intr} or {@code ctxt}, has a
-     *                               cpu line with fewer than 7 numbers, a duplicate cpu line, or
-     *                               a field that is not an unsigned 64-bit number
+     * @throws ProcfsFormatException when the text has no usable aggregate {@code cpu} line
+     *                               (empty, cut before it, garbage, or that line is bad)
      */
     public static ProcStat parse(String source, CharSequence text) throws ProcfsFormatException {
-        TextCursor c = new TextCursor(source, text);
-        long[] fields = new long[MAX_CPU_FIELDS];
-        CpuTimes total = null;
-        TreeMap<Integer, CpuTimes> perCpu = new TreeMap<>();
-        long interrupts = 0;
-        long contextSwitches = 0;
-        boolean haveIntr = false;
-        boolean haveCtxt = false;
-        boolean seenLine = false;
+        Builder b = new Builder(source);
+        TextCursor.forEachLine(source, text, b);
+        return b.finish();
+    }
 
-        while (c.nextLine()) {
+    /** Takes /proc/stat a line at a time; {@link #finish()} gives the result. */
+    static final class Builder implements TextCursor.LineSink {
+        private final String source;
+        private final long[] fields = new long[MAX_CPU_FIELDS];
+        private final TreeMap<Integer, CpuTimes> perCpu = new TreeMap<>();
+        private final Skipped.Collector skipped = new Skipped.Collector();
+        private CpuTimes total;
+        private ProcfsFormatException badTotal;
+        private OptionalLong interrupts = OptionalLong.empty();
+        private OptionalLong contextSwitches = OptionalLong.empty();
+        private boolean seenLine;
+        private int lines;
+
+        Builder(String source) {
+            this.source = source;
+        }
+
+        @Override
+        public void line(TextCursor c) {
+            lines = c.line;
             c.skipBlanks();
             if (c.atLineEnd()) {
-                continue;
+                return;
             }
-            if (!seenLine) {
-                seenLine = true;
-                // Every kernel prints the aggregate line first. Checking that here gives a
-                // line number when the file is something else entirely (garbage, wrong file).
-                if (!c.lookingAtWord("cpu")) {
-                    throw c.error("expected the aggregate 'cpu' line first, found "
-                            + c.quoteToken());
-                }
+            seenLine = true;
+            try {
+                parseLine(c);
+            } catch (ProcfsFormatException e) {
+                skipped.add(e);
             }
+        }
+
+        private void parseLine(TextCursor c) throws ProcfsFormatException {
             if (c.lookingAt("cpu")) {
                 c.advance(3);
                 if (c.atLineEnd() || TextCursor.isBlank(c.peek())) {
                     if (total != null) {
                         throw c.error("second aggregate 'cpu' line");
                     }
-                    total = cpuTimes(c, fields, -1);
+                    try {
+                        total = cpuTimes(c, -1);
+                    } catch (ProcfsFormatException e) {
+                        badTotal = e;
+                        throw e;
+                    }
                 } else if (TextCursor.isDigit(c.peek())) {
                     long n = c.unsignedNumber("cpu number");
                     if (n < 0 || n > Integer.MAX_VALUE) {
@@ -68,64 +90,91 @@ public final class ProcStatParser {
                     if (perCpu.containsKey(cpu)) {
                         throw c.error("duplicate line for cpu" + n);
                     }
-                    perCpu.put(cpu, cpuTimes(c, fields, (int) n));
+                    perCpu.put(cpu, cpuTimes(c, (int) n));
                 }
-                // "cpu" followed by anything else is no line we know: skipped like the others.
+                // "cpu" followed by anything else is no line we know: passed over like the others.
             } else if (c.lookingAtWord("intr")) {
-                if (haveIntr) {
+                if (interrupts.isPresent()) {
                     throw c.error("second 'intr' line");
                 }
                 c.advance(4);
                 c.skipBlanks();
-                interrupts = c.unsignedNumber("intr total");
-                // The per-IRQ counts that follow can be thousands of numbers: not parsed.
+                // The per-IRQ counts that follow can be thousands of numbers: not parsed, and
+                // on a huge host the line may reach us cut short, which costs nothing here.
+                interrupts = OptionalLong.of(c.unsignedNumber("intr total"));
                 c.skipLine();
-                haveIntr = true;
             } else if (c.lookingAtWord("ctxt")) {
-                if (haveCtxt) {
+                if (contextSwitches.isPresent()) {
                     throw c.error("second 'ctxt' line");
                 }
                 c.advance(4);
                 c.skipBlanks();
-                contextSwitches = c.unsignedNumber("ctxt");
-                haveCtxt = true;
+                contextSwitches = OptionalLong.of(c.unsignedNumber("ctxt"));
+            } else if (!isKeyword(c)) {
+                // Not a line of another name (btime, softirq, a future one): garbage.
+                throw c.error("not a /proc/stat line: " + c.quoteToken());
             }
         }
-        if (!seenLine) {
-            throw c.fileError("empty file");
-        }
-        if (!haveIntr) {
-            throw c.fileError("no 'intr' line (file ends at line " + c.line + ")");
-        }
-        if (!haveCtxt) {
-            throw c.fileError("no 'ctxt' line (file ends at line " + c.line + ")");
-        }
-        return new ProcStat(total, perCpu, interrupts, contextSwitches);
-    }
 
-    /** Reads the numbers of a cpu line; {@code cpu} is -1 for the aggregate line. */
-    private static CpuTimes cpuTimes(TextCursor c, long[] f, int cpu)
-            throws ProcfsFormatException {
-        int count = 0;
-        while (true) {
-            c.skipBlanks();
-            if (c.atLineEnd()) {
-                break;
+        /** Every /proc/stat line starts with a lower-case name: cpu, intr, btime, softirq, ... */
+        private static boolean isKeyword(TextCursor c) {
+            int end = c.tokenEnd(c.pos);
+            for (int i = c.pos; i < end; i++) {
+                char ch = c.charAt(i);
+                if (!(ch >= 'a' && ch <= 'z' || ch == '_' || TextCursor.isDigit(ch))) {
+                    return false;
+                }
             }
-            long v = c.unsignedNumber(FIELD_NAMES[Math.min(count, MAX_CPU_FIELDS)]);
-            if (count < MAX_CPU_FIELDS) {
-                f[count] = v;
+            return end > c.pos;
+        }
+
+        /** Reads the numbers of a cpu line; {@code cpu} is -1 for the aggregate line. */
+        private CpuTimes cpuTimes(TextCursor c, int cpu) throws ProcfsFormatException {
+            if (c.cutShort) {
+                throw c.error("cpu line longer than the read limit");
             }
-            count++;
+            long[] f = fields;
+            int count = 0;
+            while (true) {
+                c.skipBlanks();
+                if (c.atLineEnd()) {
+                    break;
+                }
+                long v = c.unsignedNumber(FIELD_NAMES[Math.min(count, MAX_CPU_FIELDS)]);
+                if (count < MAX_CPU_FIELDS) {
+                    f[count] = v;
+                }
+                count++;
+            }
+            if (count < MIN_CPU_FIELDS) {
+                throw c.error((cpu < 0 ? "cpu" : "cpu" + cpu) + " line has " + count
+                        + " numbers, at least " + MIN_CPU_FIELDS + " expected (user .. softirq)");
+            }
+            // Kernels before 2.6.11/2.6.24/2.6.33 stop before steal/guest/guest_nice: those are 0.
+            for (int i = count; i < MAX_CPU_FIELDS; i++) {
+                f[i] = 0;
+            }
+            return new CpuTimes(f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9]);
         }
-        if (count < MIN_CPU_FIELDS) {
-            throw c.error((cpu < 0 ? "cpu" : "cpu" + cpu) + " line has " + count
-                    + " numbers, at least " + MIN_CPU_FIELDS + " expected (user .. softirq)");
+
+        /** The lines skipped so far. */
+        Skipped skipped() {
+            return skipped.result();
         }
-        // Kernels before 2.6.11/2.6.24/2.6.33 stop before steal/guest/guest_nice: those are 0.
-        for (int i = count; i < MAX_CPU_FIELDS; i++) {
-            f[i] = 0;
+
+        /**
+         * @throws ProcfsFormatException when there is no usable aggregate {@code cpu} line
+         */
+        ProcStat finish() throws ProcfsFormatException {
+            if (!seenLine) {
+                throw new ProcfsFormatException(source, 0, "empty file");
+            }
+            if (total == null) {
+                throw badTotal != null ? badTotal
+                        : new ProcfsFormatException(source, 0,
+                                "no aggregate 'cpu' line (file ends at line " + lines + ")");
+            }
+            return new ProcStat(total, perCpu, interrupts, contextSwitches, skipped.result());
         }
-        return new CpuTimes(f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9]);
     }
 }

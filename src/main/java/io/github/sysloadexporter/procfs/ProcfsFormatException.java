@@ -2,7 +2,9 @@ package io.github.sysloadexporter.procfs;
 
 /**
  * A procfs or sysfs file that does not have the format we expect. The message names the
- * file and, where there is one, the 1-based line, so an operator can look at it.
+ * file and, where there is one, the 1-based line, so an operator can look at it. Thrown for
+ * a file that is unusable as a whole; a single bad line is skipped and kept, as one of these,
+ * in the parse result's {@link Skipped}.
  */
 public final class ProcfsFormatException extends Exception {
     private static final long serialVersionUID = 1L;
@@ -11,7 +13,8 @@ public final class ProcfsFormatException extends Exception {
     private final int line;
 
     public ProcfsFormatException(String source, int line, String problem) {
-        super(line > 0 ? source + ":" + line + ": " + problem : source + ": " + problem);
+        // No stack trace: a skipped line is kept as a value, and the message says everything.
+        super(line > 0 ? source + ":" + line + ": " + problem : source + ": " + problem, null, false, false);
         this.source = source;
         this.line = line;
     }

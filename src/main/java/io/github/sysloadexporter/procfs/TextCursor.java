@@ -4,8 +4,20 @@ package io.github.sysloadexporter.procfs;
  * Walks a procfs text line by line and token by token without cutting it into substrings:
  * /proc/stat and /proc/interrupts are parsed every second, and the only objects a parse
  * should create are the values it returns. Blanks are spaces and tabs; lines end at '\n'.
+ *
+ * <p>It walks either a whole text ({@link #nextLine()}) or lines handed to it one at a time
+ * ({@link #setLine}), which is how {@link ProcFile} streams a file through a bounded buffer.
  */
 final class TextCursor {
+    /** Receives the lines of a file, one at a time, positioned at the line's start. */
+    interface LineSink {
+        /**
+         * @throws ProcfsFormatException when the file as a whole is unusable (its header, say);
+         *                               a line that is merely bad is skipped by the sink itself
+         */
+        void line(TextCursor c) throws ProcfsFormatException;
+    }
+
     /** 2^64-1 divided by 10, and its remainder: the overflow bound of the digit loop. */
     private static final long MAX_DIV_10 = Long.divideUnsigned(-1L, 10);
     private static final int MAX_LAST_DIGIT = (int) Long.remainderUnsigned(-1L, 10);
@@ -13,9 +25,11 @@ final class TextCursor {
     private static final int QUOTE_LIMIT = 40;
 
     private final String source;
-    private final CharSequence text;
-    private final int length;
+    private CharSequence text;
+    private int length;
     private int next;
+    /** The current line was longer than the reader's limit and holds only its start. */
+    boolean cutShort;
 
     /** 1-based number of the current line; 0 before the first {@link #nextLine()}. */
     int line;
@@ -28,6 +42,33 @@ final class TextCursor {
         this.source = source;
         this.text = text;
         this.length = text.length();
+    }
+
+    /** A cursor for lines handed over with {@link #setLine}. */
+    TextCursor(String source) {
+        this(source, "");
+    }
+
+    /** Feeds every line of {@code text} to the sink. */
+    static void forEachLine(String source, CharSequence text, LineSink sink) throws ProcfsFormatException {
+        TextCursor c = new TextCursor(source, text);
+        while (c.nextLine()) {
+            sink.line(c);
+        }
+    }
+
+    /**
+     * Makes {@code text[start, end)} the next line (without its '\n'); {@code cutShort} says it
+     * was longer than the reader's limit and only its start is here.
+     */
+    void setLine(CharSequence text, int start, int end, boolean cutShort) {
+        this.text = text;
+        this.length = end;
+        this.next = end;
+        this.cutShort = cutShort;
+        line++;
+        pos = start;
+        lineEnd = end;
     }
 
     /** Moves to the next line; false at the end of the text. */

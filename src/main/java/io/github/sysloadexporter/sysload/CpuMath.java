@@ -1,5 +1,6 @@
 package io.github.sysloadexporter.sysload;
 
+import io.github.sysloadexporter.procfs.Counters;
 import io.github.sysloadexporter.procfs.CpuTimes;
 import java.util.Collection;
 import java.util.SortedMap;

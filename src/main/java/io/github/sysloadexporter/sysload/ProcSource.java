@@ -1,17 +1,18 @@
 package io.github.sysloadexporter.sysload;
 
-import io.github.sysloadexporter.procfs.DiskStat;
+import io.github.sysloadexporter.procfs.DiskStats;
 import io.github.sysloadexporter.procfs.Interrupts;
+import io.github.sysloadexporter.procfs.IrqFilter;
 import io.github.sysloadexporter.procfs.ProcStat;
 import io.github.sysloadexporter.procfs.ProcfsFormatException;
 import java.io.IOException;
-import java.util.List;
 
-/** The three /proc files the sampler reads, parsed. */
+/** The three /proc files the sampler reads, parsed; a bad line is skipped, not thrown. */
 public interface ProcSource {
     ProcStat stat() throws IOException, ProcfsFormatException;
 
-    List<DiskStat> diskStats() throws IOException, ProcfsFormatException;
+    DiskStats diskStats() throws IOException;
 
-    Interrupts interrupts() throws IOException, ProcfsFormatException;
+    /** Counts kept only for the lines {@code keep} selects. */
+    Interrupts interrupts(IrqFilter keep) throws IOException, ProcfsFormatException;
 }

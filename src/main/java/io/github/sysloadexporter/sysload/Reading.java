@@ -1,8 +1,8 @@
 package io.github.sysloadexporter.sysload;
 
-import io.github.sysloadexporter.procfs.DiskStat;
+import io.github.sysloadexporter.procfs.DiskStats;
 import io.github.sysloadexporter.procfs.ProcStat;
-import java.util.List;
+import java.util.Optional;
 
 /**
  * The raw files of one tick and when they were read.
@@ -10,9 +10,7 @@ import java.util.List;
  * @param monotonicNanos System.nanoTime() at the read: elapsed time comes from this, so a
  *                       wall-clock jump changes no rate
  * @param wallMillis     wall-clock time of the read, published as the sample's timestamp
+ * @param disks          /proc/diskstats; empty when it could not be read this tick
  */
-public record Reading(long monotonicNanos, long wallMillis, ProcStat stat, List<DiskStat> disks) {
-    public Reading {
-        disks = List.copyOf(disks);
-    }
+public record Reading(long monotonicNanos, long wallMillis, ProcStat stat, Optional<DiskStats> disks) {
 }

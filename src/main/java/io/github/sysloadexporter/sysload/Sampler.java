@@ -1,16 +1,21 @@
 package io.github.sysloadexporter.sysload;
 
-import io.github.sysloadexporter.procfs.DiskStat;
+import io.github.sysloadexporter.procfs.DiskStats;
 import io.github.sysloadexporter.procfs.Interrupts;
+import io.github.sysloadexporter.procfs.IrqFilter;
 import io.github.sysloadexporter.procfs.ProcStat;
 import io.github.sysloadexporter.procfs.ProcfsFormatException;
+import io.github.sysloadexporter.procfs.Skipped;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
@@ -21,19 +26,29 @@ import org.slf4j.LoggerFactory;
 /**
  * Owns the clock and the schedule: reads /proc once per interval on one thread, feeds the
  * calculator, and publishes one immutable {@link Published} that scrapes read without
- * locking. A failed reading is counted and logged, and the last good sample stays published.
+ * locking.
+ *
+ * <p>Each source fails alone and costs only what it describes (SPEC section 5): /proc/stat
+ * unusable fails the sample, which is counted while the last good one stays published;
+ * /proc/diskstats unreadable leaves that interval without disks; /proc/interrupts unreadable
+ * keeps the NICs' last CPU groups; a failed sysfs scan keeps the last targets. A line that
+ * cannot be parsed is skipped by its parser and counted here. Every problem is logged once,
+ * then at most once a minute, and its end once.
  *
  * <p>/proc/interrupts is read only to find which CPUs serve the NICs: at the first two readings
  * (so the group is known from the second sample on), then every {@link #IRQ_RESCAN_NANOS},
  * since irqbalance moves IRQs. NICs and disks are detected again every
- * {@link #DETECT_NANOS}, so hot-plugged disks are followed.
+ * {@link #DETECT_NANOS}, so hot-plugged disks are followed; after a failed scan, sooner.
  */
 public final class Sampler implements AutoCloseable {
     static final long IRQ_RESCAN_NANOS = 10_000_000_000L;
     static final long DETECT_NANOS = 60_000_000_000L;
-    private static final long FAILURE_LOG_NANOS = 60_000_000_000L;
+    private static final long LOG_INTERVAL_NANOS = 60_000_000_000L;
+    private static final String SYSFS_NET = "sysfs class/net";
+    private static final String SYSFS_BLOCK = "sysfs block";
 
     private final Logger log = LoggerFactory.getLogger(Sampler.class);
+    private final ProblemLog problems = new ProblemLog(log, LOG_INTERVAL_NANOS);
     private final ProcSource proc;
     private final Targets targets;
     private final SysloadCalculator calculator;
@@ -50,16 +65,19 @@ public final class Sampler implements AutoCloseable {
     private long samples;
     private long failures;
     private double lastSuccessSeconds;
+    private final EnumMap<Source, SourceHealth> health = new EnumMap<>(Source.class);
     private Interrupts lastInterrupts;
     private long lastInterruptsNanos;
+    private int interruptReads;
     private long lastDetectNanos;
     private boolean detected;
+    private boolean detectFailed;
+    private Targets.NicWatch nicWatch = Targets.NicWatch.NONE;
+    private boolean nicIrqsStale;
     private Map<String, Set<String>> nicIrqs = Map.of();
+    private Set<String> watchedIrqs = Set.of();
     private Set<String> disks = Set.of();
     private final Map<String, Set<Integer>> nicCpus = new HashMap<>();
-    private boolean failing;
-    private long streakStartFailures;
-    private long lastFailureLogNanos;
 
     public Sampler(ProcSource proc, Targets targets, SysloadCalculator calculator, long intervalNanos,
                    LongSupplier monotonicNanos, LongSupplier wallMillis, Supplier<ProcessStats> processStats) {
@@ -70,6 +88,9 @@ public final class Sampler implements AutoCloseable {
         this.monotonicNanos = monotonicNanos;
         this.wallMillis = wallMillis;
         this.processStats = processStats;
+        for (Source s : Source.values()) {
+            health.put(s, SourceHealth.FRESH);
+        }
     }
 
     /** The current state; never blocks. */
@@ -129,45 +150,112 @@ public final class Sampler implements AutoCloseable {
         Sample sample;
         try {
             sample = read(now);
-        } catch (IOException | ProcfsFormatException | RuntimeException e) {
-            failed(now, e);
+        } catch (StatUnusable | RuntimeException e) {
+            if (e instanceof RuntimeException) {
+                problems.problem("internal", now, "sample failed on a fault of the exporter: " + e);
+            }
+            failures++;
+            published = new Published(published.sample(), samples, failures, lastSuccessSeconds,
+                    processStats.get(), health);
             return;
         }
         samples++;
         lastSuccessSeconds = wallMillis.getAsLong() / 1000.0;
-        if (failing) {
-            failing = false;
-            log.info("sampling recovered after {} failed samples", failures - streakStartFailures);
-        }
         Sample keep = sample != null ? sample : published.sample();
-        published = new Published(keep, samples, failures, lastSuccessSeconds, processStats.get());
+        published = new Published(keep, samples, failures, lastSuccessSeconds, processStats.get(), health);
     }
 
-    private Sample read(long now) throws IOException, ProcfsFormatException {
-        boolean detectDue = !detected || now - lastDetectNanos >= DETECT_NANOS;
-        boolean irqsDue = detectDue || samples < 2 || now - lastInterruptsNanos >= IRQ_RESCAN_NANOS;
-        Interrupts irqs = irqsDue ? proc.interrupts() : null;
-        if (detectDue) {
-            disks = Set.copyOf(targets.disks());
-            nicIrqs = Map.copyOf(targets.nicReceiveIrqs(irqs));
-            lastDetectNanos = now;
-            detected = true;
-        }
-        ProcStat stat = proc.stat();
-        List<DiskStat> diskStats = proc.diskStats();
+    /** /proc/stat could not be used; already counted and logged as the source's failure. */
+    private static final class StatUnusable extends Exception {
+        private static final long serialVersionUID = 1L;
 
-        // IRQ counts are taken only from a reading that succeeded as a whole, so a failed tick
-        // cannot shorten or skew the next growth window.
-        if (irqs != null) {
-            updateIrqCpus(irqs);
-            lastInterrupts = irqs;
-            lastInterruptsNanos = now;
+        StatUnusable() {
+            super(null, null, false, false);
+        }
+    }
+
+    private Sample read(long now) throws StatUnusable {
+        ProcStat stat;
+        try {
+            stat = proc.stat();
+        } catch (IOException | ProcfsFormatException | RuntimeException e) {
+            failed(Source.STAT, Source.STAT.label(), now, e, "sample failed, serving the last good values: ");
+            throw new StatUnusable();
+        }
+        read(Source.STAT, now, stat.skipped());
+        detectIfDue(now);
+        readInterruptsIfDue(now);
+        Optional<DiskStats> diskStats;
+        try {
+            DiskStats d = proc.diskStats();
+            read(Source.DISKSTATS, now, d.skipped());
+            diskStats = Optional.of(d);
+        } catch (IOException | RuntimeException e) {
+            failed(Source.DISKSTATS, Source.DISKSTATS.label(), now, e, "no disk values this interval: ");
+            diskStats = Optional.empty();
         }
         List<NicGroup> groups = new ArrayList<>(nicIrqs.size());
         for (String nic : nicIrqs.keySet()) {
             groups.add(new NicGroup(nic, nicCpus.getOrDefault(nic, Set.of())));
         }
         return calculator.next(new Reading(now, wallMillis.getAsLong(), stat, diskStats), groups, disks);
+    }
+
+    /** Scans sysfs when due; a part that fails keeps what it found last. */
+    private void detectIfDue(long now) {
+        long every = detectFailed ? IRQ_RESCAN_NANOS : DETECT_NANOS;
+        if (detected && now - lastDetectNanos < every) {
+            return;
+        }
+        boolean ok = true;
+        try {
+            nicWatch = targets.nics();
+            nicIrqsStale = true;
+        } catch (IOException | RuntimeException e) {
+            ok = false;
+            failed(Source.SYSFS, SYSFS_NET, now, e, "network interfaces not rescanned, keeping the last ones: ");
+        }
+        try {
+            disks = Set.copyOf(targets.disks());
+        } catch (IOException | RuntimeException e) {
+            ok = false;
+            failed(Source.SYSFS, SYSFS_BLOCK, now, e, "block devices not rescanned, keeping the last ones: ");
+        }
+        if (ok) {
+            read(Source.SYSFS, now, Skipped.NONE);
+        }
+        detected = true;
+        detectFailed = !ok;
+        lastDetectNanos = now;
+    }
+
+    /**
+     * Reads /proc/interrupts when due: to tie fresh NICs to their lines, for the first two
+     * readings, and every rescan. Unreadable: the NICs keep their lines and CPU groups.
+     */
+    private void readInterruptsIfDue(long now) {
+        if (!nicIrqsStale && interruptReads >= 2 && now - lastInterruptsNanos < IRQ_RESCAN_NANOS) {
+            return;
+        }
+        Interrupts irqs;
+        try {
+            irqs = proc.interrupts(nicIrqsStale ? nicWatch : IrqFilter.labels(watchedIrqs));
+        } catch (IOException | ProcfsFormatException | RuntimeException e) {
+            failed(Source.INTERRUPTS, Source.INTERRUPTS.label(), now, e, "keeping the NICs' last known CPUs: ");
+            return;
+        }
+        read(Source.INTERRUPTS, now, irqs.skipped());
+        if (nicIrqsStale) {
+            nicIrqs = Map.copyOf(nicWatch.receiveIrqs(irqs));
+            Set<String> all = new HashSet<>();
+            nicIrqs.values().forEach(all::addAll);
+            watchedIrqs = Set.copyOf(all);
+            nicIrqsStale = false;
+        }
+        updateIrqCpus(irqs);
+        lastInterrupts = irqs;
+        lastInterruptsNanos = now;
+        interruptReads++;
     }
 
     private void updateIrqCpus(Interrupts irqs) {
@@ -187,23 +275,29 @@ public final class Sampler implements AutoCloseable {
         }
     }
 
-    // Logged once when a streak starts, then at most once a minute while it lasts.
-    private void failed(long now, Exception e) {
-        failures++;
-        String msg = describe(e);
-        if (!failing) {
-            failing = true;
-            streakStartFailures = failures - 1;
-            lastFailureLogNanos = now;
-            log.warn("sample failed, serving the last good values: {}", msg);
-        } else if (now - lastFailureLogNanos >= FAILURE_LOG_NANOS) {
-            lastFailureLogNanos = now;
-            log.warn("sampling still failing ({} failures in a row): {}", failures - streakStartFailures, msg);
-        } else {
-            log.debug("sample failed: {}", msg);
+    /** A source read or scanned as a whole; its skipped lines, if any, counted and reported. */
+    private void read(Source source, long now, Skipped skipped) {
+        SourceHealth h = health.get(source);
+        if (!h.up()) {
+            String again = source.label() + " readable again (" + h.failures() + " failures since start)";
+            if (source == Source.SYSFS) {
+                problems.over(SYSFS_NET, again);
+                problems.over(SYSFS_BLOCK, again);
+            } else {
+                problems.over(source.label(), again);
+            }
         }
-        Published p = published;
-        published = new Published(p.sample(), p.samplesTotal(), failures, p.lastSuccessSeconds(), processStats.get());
+        if (skipped.count() > 0) {
+            problems.problem("skipped " + source.label(), now, "skipped " + skipped.count()
+                    + " unparsable line(s), the rest of the file counts: " + skipped.first().get(0).getMessage());
+        }
+        health.put(source, new SourceHealth(true, h.failures(), h.skippedLines() + skipped.count()));
+    }
+
+    private void failed(Source source, String kind, long now, Exception e, String consequence) {
+        SourceHealth h = health.get(source);
+        health.put(source, new SourceHealth(false, h.failures() + 1, h.skippedLines()));
+        problems.problem(kind, now, consequence + describe(e));
     }
 
     /** One line that names the file: a NoSuchFileException's message is the bare path. */

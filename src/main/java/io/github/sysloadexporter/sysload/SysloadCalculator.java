@@ -1,14 +1,19 @@
 package io.github.sysloadexporter.sysload;
 
+import io.github.sysloadexporter.procfs.Counters;
 import io.github.sysloadexporter.procfs.DiskStat;
+import io.github.sysloadexporter.procfs.DiskStats;
 import io.github.sysloadexporter.procfs.ProcStat;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.DoubleConsumer;
 
 /**
  * The sysload formula. Pure: it is handed readings and the time they were taken, does no
@@ -22,6 +27,9 @@ import java.util.TreeMap;
  * io_util% = delta(diskstats field 13, ms doing I/O) / elapsed ms * 100, capped at 100
  * </pre>
  *
+ * A counter missing from one reading (its line skipped, diskstats unreadable) is missing from
+ * that interval only: the next interval spans from its last good reading.
+ *
  * Not thread-safe: one sampler thread owns it.
  */
 public final class SysloadCalculator {
@@ -34,6 +42,15 @@ public final class SysloadCalculator {
     private Map<String, Double> lastIoUtil = Map.of();
     private double lastCtxtRate;
     private double lastIntrRate;
+    // The last good reading of each counter, so that one missing reading (a skipped line, an
+    // unreadable file) costs only the interval it ends: the next one spans from the mark.
+    private Mark ctxtMark;
+    private Mark intrMark;
+    private final Map<String, Mark> diskMarks = new HashMap<>();
+
+    /** A counter's value and when it was read. */
+    private record Mark(long value, long nanos) {
+    }
 
     /**
      * @param interruptThreshold percent (0..100) of irq+softirq+system above which the NIC-IRQ
@@ -55,10 +72,14 @@ public final class SysloadCalculator {
     public Sample next(Reading now, Collection<NicGroup> nics, Set<String> disks) {
         Reading prev = previous;
         previous = now;
+        long t = now.monotonicNanos();
+        // Marks move on every reading, the first included.
+        Map<String, Double> io = ioUtil(now, disks);
+        ctxtMark = rate(ctxtMark, now.stat().contextSwitches(), t, r -> lastCtxtRate = r);
+        intrMark = rate(intrMark, now.stat().interrupts(), t, r -> lastIntrRate = r);
         if (prev == null) {
             return null;
         }
-        long elapsedNanos = now.monotonicNanos() - prev.monotonicNanos();
 
         // All CPUs. No tick between the reads: keep the previous shares.
         CpuModes cpu = orElse(CpuMath.modes(prev.stat().total(), now.stat().total()), lastCpu);
@@ -82,12 +103,6 @@ public final class SysloadCalculator {
         lastGroupModes = groupModes;
         double siCandidate = si.interruptShare() > interruptThreshold ? si.busy() : 0;
 
-        // Disks. No time elapsed: keep the previous values.
-        Map<String, Double> io = elapsedNanos > 0
-                ? ioUtil(prev.disks(), now.disks(), disks, elapsedNanos)
-                : retain(lastIoUtil, now.disks(), disks);
-        lastIoUtil = io;
-
         List<Candidate> candidates = new ArrayList<>(2 + io.size());
         candidates.add(new Candidate(Candidate.CPU, "", cpu.busy()));
         candidates.add(new Candidate(Candidate.SI_CPU, siNic, siCandidate));
@@ -98,13 +113,6 @@ public final class SysloadCalculator {
         }
         sysload = Percent.clamp(sysload);
 
-        if (elapsedNanos > 0) {
-            double seconds = elapsedNanos / 1e9;
-            lastCtxtRate = Counters.delta(prev.stat().contextSwitches(), now.stat().contextSwitches()) / seconds;
-            lastIntrRate = Counters.delta(prev.stat().interrupts(), now.stat().interrupts()) / seconds;
-        }
-
-        long t = now.monotonicNanos();
         history.add(t, sysload);
         return new Sample(now.wallMillis(), sysload,
                 history.mean(t, History.ONE_MINUTE_NANOS),
@@ -118,39 +126,65 @@ public final class SysloadCalculator {
      * Null when no tick passed on its CPUs.
      */
     private static CpuModes groupModes(ProcStat prev, ProcStat now, Set<Integer> cpus, CpuModes all) {
-        if (cpus.isEmpty() || cpus.containsAll(now.perCpu().keySet())) {
+        // Every CPU of both readings: a CPU whose line was skipped in one is still online.
+        if (cpus.isEmpty() || cpus.containsAll(now.perCpu().keySet()) && cpus.containsAll(prev.perCpu().keySet())) {
             return all;
         }
         return CpuMath.groupModes(prev.perCpu(), now.perCpu(), cpus);
     }
 
-    private static Map<String, Double> ioUtil(List<DiskStat> prev, List<DiskStat> now,
-                                              Set<String> watched, long elapsedNanos) {
-        Map<String, Long> before = new HashMap<>();
-        for (DiskStat d : prev) {
-            before.put(d.name(), d.ioTicksMs());
-        }
-        double elapsedMs = elapsedNanos / 1e6;
+    /**
+     * Each watched disk's utilisation since its last good reading. No diskstats this tick: no
+     * disk value, marks kept. A disk gone from a reading loses its mark (it was removed; if it
+     * comes back its counters start again), unless its line was only skipped. No time elapsed
+     * since the mark: the previous value is kept.
+     */
+    private Map<String, Double> ioUtil(Reading now, Set<String> watched) {
         Map<String, Double> util = new TreeMap<>();
-        for (DiskStat d : now) {
-            Long b = before.get(d.name());
-            // A disk that just appeared has no interval yet; one that left simply is not here.
-            if (b != null && watched.contains(d.name())) {
-                util.put(d.name(), Percent.clamp(Counters.delta(b, d.ioTicksMs()) / elapsedMs * 100.0));
-            }
+        if (now.disks().isEmpty()) {
+            lastIoUtil = util;
+            return util;
         }
+        DiskStats stats = now.disks().get();
+        long t = now.monotonicNanos();
+        Set<String> present = new HashSet<>();
+        for (DiskStat d : stats.disks()) {
+            present.add(d.name());
+            Mark m = diskMarks.get(d.name());
+            if (m != null && t <= m.nanos()) {
+                Double kept = lastIoUtil.get(d.name());
+                if (kept != null && watched.contains(d.name())) {
+                    util.put(d.name(), kept);
+                }
+                continue;
+            }
+            // A disk that just appeared has no interval yet.
+            if (m != null && watched.contains(d.name())) {
+                double elapsedMs = (t - m.nanos()) / 1e6;
+                util.put(d.name(), Percent.clamp(Counters.delta(m.value(), d.ioTicksMs()) / elapsedMs * 100.0));
+            }
+            diskMarks.put(d.name(), new Mark(d.ioTicksMs(), t));
+        }
+        // A skipped line whose name could not be read may have been any disk: keep every mark.
+        if (stats.skipped().count() == stats.skippedNames().size()) {
+            diskMarks.keySet().removeIf(n -> !present.contains(n) && !stats.skippedNames().contains(n));
+        }
+        lastIoUtil = util;
         return util;
     }
 
-    private static Map<String, Double> retain(Map<String, Double> last, List<DiskStat> now, Set<String> watched) {
-        Map<String, Double> kept = new TreeMap<>();
-        for (DiskStat d : now) {
-            Double v = last.get(d.name());
-            if (v != null && watched.contains(d.name())) {
-                kept.put(d.name(), v);
-            }
+    /**
+     * Moves a counter's mark to this reading and hands over its per-second rate since the last
+     * one. Missing this reading (its line skipped): the mark and the last rate stay.
+     */
+    private static Mark rate(Mark mark, OptionalLong value, long t, DoubleConsumer rate) {
+        if (value.isEmpty() || (mark != null && t <= mark.nanos())) {
+            return mark;
         }
-        return kept;
+        if (mark != null) {
+            rate.accept(Counters.delta(mark.value(), value.getAsLong()) / ((t - mark.nanos()) / 1e9));
+        }
+        return new Mark(value.getAsLong(), t);
     }
 
     private static CpuModes orElse(CpuModes m, CpuModes fallback) {

@@ -1,6 +1,7 @@
 package io.github.sysloadexporter.sysload;
 
 import io.github.sysloadexporter.procfs.Interrupts;
+import io.github.sysloadexporter.procfs.IrqFilter;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Set;
@@ -10,10 +11,18 @@ import java.util.Set;
  * line. Kept behind this interface so the sampler's schedule can be tested on its own.
  */
 public interface Targets {
-    /** The watched NICs, each with the labels of its receive-IRQ lines in {@code interrupts}. */
-    Map<String, Set<String>> nicReceiveIrqs(Interrupts interrupts) throws IOException;
+    /**
+     * The NICs to watch, found afresh.
+     *
+     * @throws IOException when sysfs cannot be scanned; the sampler keeps the last ones
+     */
+    NicWatch nics() throws IOException;
 
-    /** The watched disks, by their /proc/diskstats name. */
+    /**
+     * The watched disks by their /proc/diskstats name, found afresh.
+     *
+     * @throws IOException when sysfs cannot be scanned; the sampler keeps the last ones
+     */
     Set<String> disks() throws IOException;
 
     /**
@@ -21,4 +30,25 @@ public interface Targets {
      * strays left out; empty when nothing grew.
      */
     Set<Integer> servingCpus(Interrupts older, Interrupts newer, Set<String> irqs);
+
+    /**
+     * The NICs of one scan. As an {@link IrqFilter} it keeps the counts of every line that
+     * may be theirs, so that {@link #receiveIrqs} can be given a cheap read.
+     */
+    interface NicWatch extends IrqFilter {
+        NicWatch NONE = new NicWatch() {
+            @Override
+            public boolean keepCounts(String irq, java.util.List<String> actions) {
+                return false;
+            }
+
+            @Override
+            public Map<String, Set<String>> receiveIrqs(Interrupts interrupts) {
+                return Map.of();
+            }
+        };
+
+        /** Each NIC with the labels of its receive-IRQ lines in {@code interrupts}. */
+        Map<String, Set<String>> receiveIrqs(Interrupts interrupts);
+    }
 }

@@ -152,15 +152,47 @@ class FaultInjectionTest {
         return (EndToEndTest.T0_MILLIS + 1000) / 1000.0;
     }
 
+    /** The health of one source as scraped: up, failures, skipped lines. */
+    static void assertSource(String body, String source, int up, int failures, int skippedLines) {
+        assertValue(body, "sysload_source_up{source=\"" + source + "\",}", up);
+        assertValue(body, "sysload_source_failures_total{source=\"" + source + "\",}", failures);
+        if (!source.equals("sysfs")) {
+            assertValue(body, "sysload_source_skipped_lines_total{source=\"" + source + "\",}", skippedLines);
+        }
+    }
+
+    /** A good sample whose disks are missing: CPU and NIC computed as usual, no io value. */
+    void assertNoDiskInterval(int samples) throws Exception {
+        String s = scrape();
+        assertValue(s, "sysload_samples_total", samples);
+        assertValue(s, "sysload_sysload", 70);
+        assertValue(s, "sysload_cpu_percent{mode=\"idle\",}", 52.5);
+        assertValue(s, "sysload_si_cpu{mode=\"sintr\",}", 50);
+        assertFalse(s.contains("device=\"vda\""), "no vda value in this interval:\n" + s);
+        assertValue(s, "sysload_last_sample_timestamp_seconds", wall.get() / 1000.0);
+    }
+
     @Test
-    void fileVanishesAndComesBack() throws Exception {
+    void statVanishingFailsTheSampleDiskstatsVanishingOnlyItsPart() throws Exception {
         Files.delete(proc.resolve("stat"));
         tick(SECOND);
         assertFailedTick(1, t1());
+        assertSource(scrape(), "stat", 0, 1, 0);
+        // stat back, diskstats gone: a sample without disks (step 1 -> 3, over 2 s)
+        EndToEndTest.writeProc(proc, 3);
         Files.delete(proc.resolve("diskstats"));
         tick(SECOND);
-        assertFailedTick(2, t1());
-        assertRecovered(4, 3);
+        assertNoDiskInterval(3);
+        String s = scrape();
+        assertSource(s, "stat", 1, 1, 0);
+        assertSource(s, "diskstats", 0, 1, 0);
+        assertValue(s, "sysload_proc_ctxt", 12000.0);
+        // diskstats back: vda from its last good reading, step 1, 3 s ago: 750 ms in 3 s
+        step(4);
+        s = scrape();
+        assertValue(s, "sysload_io_util{device=\"vda\",}", 25.0);
+        assertSource(s, "diskstats", 1, 1, 0);
+        assertRecovered(5, 1);
     }
 
     /** Root reads any file whatever its mode, so "unreadable" is made of what fails for root too. */
@@ -177,12 +209,15 @@ class FaultInjectionTest {
         Files.delete(proc.resolve("stat"));
         assertRecovered(4, 3);
 
+        EndToEndTest.writeProc(proc, 5);
         Files.delete(proc.resolve("diskstats"));
         Files.createDirectory(proc.resolve("diskstats"));
         tick(SECOND);
-        assertFailedTick(3, wall.get() / 1000.0 - 1);
+        assertNoDiskInterval(4);
+        assertSource(scrape(), "diskstats", 0, 1, 0);
         Files.delete(proc.resolve("diskstats"));
-        assertRecovered(6, 2);
+        assertRecovered(6, 1);
+        assertValue(scrape(), "sysload_sample_failures_total", 2);
     }
 
     void mutate(String file, java.util.function.UnaryOperator<String> f) throws IOException {
@@ -190,67 +225,147 @@ class FaultInjectionTest {
         Files.writeString(p, f.apply(Files.readString(p)));
     }
 
-    /** A good step whose one file is then broken; the tick fails. */
+    /** A good step whose one file is then broken. */
     void brokenStep(int n, String file, java.util.function.UnaryOperator<String> f, long elapsed) throws IOException {
         EndToEndTest.writeProc(proc, n);
         mutate(file, f);
         tick(elapsed);
     }
 
+    /**
+     * A bad cpu line costs that CPU; intr and ctxt cut off cost their rates, which keep their
+     * last value. cpu1 is eth0's group: missing from a reading, it is missing from the two
+     * intervals that reading bounds, and the group keeps its last shares meanwhile.
+     */
     @Test
     void truncatedAndShortLinesInStat() throws Exception {
         // cut in the middle of cpu1's line, as a read racing a short buffer would
         brokenStep(2, "stat", s -> s.substring(0, s.indexOf("cpu1") + 8), SECOND);
-        assertFailedTick(1, t1());
+        String s = scrape();
+        assertValue(s, "sysload_sample_failures_total", 0);
+        assertSource(s, "stat", 1, 0, 1);
+        assertValue(s, "sysload_cpu_percent{mode=\"idle\",}", 52.5); // the aggregate line is whole
+        assertValue(s, "sysload_si_cpu{mode=\"sintr\",}", 50);
+        assertValue(s, "sysload_sysload", 70);
+        assertValue(s, "sysload_proc_ctxt", 12000.0);
         // a cpu line with too few fields
-        brokenStep(3, "stat", s -> s.replaceFirst("(?m)^cpu0 (\\d+) (\\d+) (\\d+).*$", "cpu0 $1 $2 $3"), SECOND);
-        assertFailedTick(2, t1());
-        assertRecovered(4, 3);
+        brokenStep(3, "stat", x -> x.replaceFirst("(?m)^cpu0 (\\d+) (\\d+) (\\d+).*$", "cpu0 $1 $2 $3"), SECOND);
+        s = scrape();
+        assertSource(s, "stat", 1, 0, 2);
+        assertValue(s, "sysload_si_cpu{mode=\"sintr\",}", 50);
+        // ctxt from its last reading, step 1, two seconds ago
+        assertValue(s, "sysload_proc_ctxt", 12000.0);
+        assertValue(s, "sysload_samples_total", 4);
+        assertRecovered(4, 1);
     }
 
+    /** A bad disk line costs that disk in that interval; the next one spans from its last reading. */
     @Test
     void truncatedAndShortLinesInDiskstats() throws Exception {
         brokenStep(2, "diskstats", s -> s.substring(0, s.indexOf("vda") + 12), SECOND);
-        assertFailedTick(1, t1());
+        assertNoDiskInterval(3);
+        assertSource(scrape(), "diskstats", 1, 0, 1);
         brokenStep(3, "diskstats", s -> s.replaceFirst(" 2359 2913 120 37536 233 4 0", ""), SECOND);
-        assertFailedTick(2, t1());
-        assertRecovered(4, 3);
+        assertNoDiskInterval(4);
+        assertSource(scrape(), "diskstats", 1, 0, 2);
+        step(4);
+        assertValue(scrape(), "sysload_io_util{device=\"vda\",}", 25.0); // 750 ms in 3 s
+        assertRecovered(5, 1);
     }
 
-    /** /proc/interrupts is read at start and every 10 s: the fault is put where it is read. */
+    /**
+     * /proc/interrupts is read at start and every 10 s: the fault is put where it is read. A
+     * bad line costs that IRQ's growth in that rescan (eth0 keeps its CPUs); the file
+     * unreadable keeps them too, and is read again at the next tick.
+     */
     @Test
-    void truncatedAndShortLinesInInterrupts() throws Exception {
+    void truncatedShortAndMissingInterrupts() throws Exception {
         brokenStep(2, "interrupts", s -> s.substring(0, s.indexOf(" 38:") + 10), 10 * SECOND);
         String s = scrape();
-        assertValue(s, "sysload_sample_failures_total", 1);
-        assertValue(s, "sysload_sysload", 70);
-        brokenStep(3, "interrupts", x -> x.replaceFirst("(?m)^ 38: +(\\d+) +(\\d+) .*$", " 38: $1"), SECOND);
-        assertValue(scrape(), "sysload_sample_failures_total", 2);
-        // 12 s since the last good reading (step 1): the CPU shares are per jiffy and stay the
-        // same; vda's 750 ms of I/O are spread over the 12 s
-        step(4);
-        s = scrape();
-        assertValue(s, "sysload_sysload", 70);
-        assertValue(s, "sysload_si_cpu{mode=\"sintr\",}", 50);
-        assertValue(s, "sysload_io_util{device=\"vda\",}", 750.0 / 12_000 * 100);
+        assertValue(s, "sysload_sample_failures_total", 0);
+        assertSource(s, "interrupts", 1, 0, 1);
         assertValue(s, "sysload_nic_irq_cpus{device=\"eth0\",}", 1);
+        assertValue(s, "sysload_si_cpu{mode=\"sintr\",}", 50);
+        assertValue(s, "sysload_sysload", 70);
+        assertValue(s, "sysload_io_util{device=\"vda\",}", 2.5); // 250 ms in 10 s
+        brokenStep(3, "interrupts", x -> x.replaceFirst("(?m)^ 38: +(\\d+) +(\\d+) .*$", " 38: $1"), 10 * SECOND);
+        s = scrape();
+        assertSource(s, "interrupts", 1, 0, 2);
+        assertValue(s, "sysload_nic_irq_cpus{device=\"eth0\",}", 1);
+        assertValue(s, "sysload_si_cpu{mode=\"sintr\",}", 50);
+        EndToEndTest.writeProc(proc, 4);
+        Files.delete(proc.resolve("interrupts"));
+        tick(10 * SECOND);
+        s = scrape();
+        assertValue(s, "sysload_sample_failures_total", 0);
+        assertSource(s, "interrupts", 0, 1, 2);
+        assertValue(s, "sysload_nic_irq_cpus{device=\"eth0\",}", 1);
+        assertValue(s, "sysload_si_cpu{mode=\"sintr\",}", 50);
+        assertValue(s, "sysload_sysload", 70);
+        step(5); // read again at once, and good
+        s = scrape();
+        assertSource(s, "interrupts", 1, 1, 2);
+        assertRecovered(6, 1);
     }
 
+    /**
+     * Garbage in stat fails the sample (no aggregate cpu line); garbage in diskstats is lines
+     * skipped: no disk this interval, and since a skipped line may have been any disk, every
+     * disk keeps its last reading for the next interval.
+     */
     @Test
     void garbageBytes() throws Exception {
         byte[] junk = new byte[4096];
         new Random(6).nextBytes(junk);
-        for (String f : List.of("stat", "diskstats")) {
-            EndToEndTest.writeProc(proc, 2);
-            Files.write(proc.resolve(f), junk);
-            tick(SECOND);
-        }
-        assertFailedTick(2, t1());
+        EndToEndTest.writeProc(proc, 2);
+        Files.write(proc.resolve("stat"), junk);
+        tick(SECOND);
+        assertFailedTick(1, t1());
         EndToEndTest.writeProc(proc, 3);
+        Files.write(proc.resolve("diskstats"), junk);
+        tick(SECOND);
+        assertNoDiskInterval(3);
+        String s = scrape();
+        assertTrue(value(s, "sysload_source_skipped_lines_total{source=\"diskstats\",}") > 0, s);
+        assertValue(s, "sysload_source_up{source=\"diskstats\",}", 1);
+        EndToEndTest.writeProc(proc, 4);
         Files.write(proc.resolve("stat"), ("cpu  1 2 \u0000\u00ff 4 5 6 7\n").getBytes(StandardCharsets.ISO_8859_1));
         tick(SECOND);
-        assertFailedTick(3, t1());
-        assertRecovered(5, 4);
+        assertFailedTick(2, t1() + 2);
+        step(5);
+        // vda from step 1, the last reading that had it: 1000 ms in 4 s
+        assertValue(scrape(), "sysload_io_util{device=\"vda\",}", 25.0);
+        assertRecovered(6, 1);
+    }
+
+    /**
+     * sysfs without block/ (a container that mounts only part of it): the NICs are still
+     * found, no disk is watched and sysfs is down; once block/ is there, it is rescanned
+     * within 10 s and the disks come.
+     */
+    @Test
+    void sysfsWithoutBlockCostsTheDisksOnly(@TempDir Path sysfs) throws Exception {
+        daemon.close();
+        Files.createSymbolicLink(sysfs.resolve("class"), EndToEndTest.SYSFS.resolve("class").toAbsolutePath());
+        EndToEndTest.writeProc(proc, 0);
+        Config config = new Config(new InetSocketAddress("127.0.0.1", 0), "/metrics", proc, sysfs, 1,
+                List.of(), List.of(), 40);
+        daemon = Daemon.start(config, nanos::get, wall::get, new ProcessStatsReader(), false);
+        daemon.sampler().tick();
+        step(1);
+        String s = scrape();
+        assertValue(s, "sysload_sample_failures_total", 0);
+        assertValue(s, "sysload_sysload", 70);
+        assertValue(s, "sysload_si_cpu{mode=\"sintr\",}", 50);
+        assertFalse(s.contains("device=\"vda\""), s);
+        assertSource(s, "sysfs", 0, 1, 0);
+        Files.createSymbolicLink(sysfs.resolve("block"), EndToEndTest.SYSFS.resolve("block").toAbsolutePath());
+        EndToEndTest.writeProc(proc, 2);
+        tick(10 * SECOND); // rescanned: vda watched from here
+        step(3);
+        s = scrape();
+        assertSource(s, "sysfs", 1, 1, 0);
+        assertValue(s, "sysload_io_util{device=\"vda\",}", 25.0);
     }
 
     /**

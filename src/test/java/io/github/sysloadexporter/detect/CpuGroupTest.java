@@ -94,12 +94,31 @@ class CpuGroupTest {
         assertEquals(Set.of(2), CpuGroup.busyCpus(older, newer, List.of("60")));
     }
 
+    /**
+     * A line missing from the older snapshot (registered since, or skipped there as
+     * unparsable) says nothing about this interval: its counts since boot are no growth.
+     */
     @Test
-    void aLineNewInTheNewerSnapshotGrewFromZero() {
-        Interrupts older = new Interrupts(Fixtures.cpus(2), List.of());
-        Interrupts newer = new Interrupts(Fixtures.cpus(2), List.of(line("60", c(0, 40), "x", "eth0-rx-0")));
+    void aLineMissingFromEitherSnapshotIsLeftOut() {
+        Interrupts older = new Interrupts(Fixtures.cpus(2), List.of(line("61", c(0, 10), "x", "eth0-rx-1")));
+        Interrupts newer = new Interrupts(Fixtures.cpus(2), List.of(line("60", c(900_000, 40), "x", "eth0-rx-0"),
+                line("61", c(0, 50), "x", "eth0-rx-1")));
 
-        assertEquals(Set.of(1), CpuGroup.busyCpus(older, newer, List.of("60")));
+        assertEquals(Set.of(1), CpuGroup.busyCpus(older, newer, List.of("60", "61")));
+        assertEquals(Set.of(), CpuGroup.busyCpus(newer, older, List.of("60")));
+    }
+
+    /** The kernel's per-CPU IRQ counts are 32-bit: past 2^32-1 they go on from 0. */
+    @Test
+    void aCountThatWrappedAt32BitsGrewByTheWrappedDistance() {
+        long top = (1L << 32) - 1;
+        Interrupts older = new Interrupts(Fixtures.cpus(3),
+                List.of(line("60", c(top - 999, 100, 100), "x", "eth0-rx-0")));
+        Interrupts newer = new Interrupts(Fixtures.cpus(3),
+                List.of(line("60", c(500, 100, 120), "x", "eth0-rx-0")));
+
+        // CPU 0: 1000 to reach 2^32 plus 500: growth 1500; CPU 2: 20
+        assertEquals(Set.of(0, 2), CpuGroup.busyCpus(older, newer, List.of("60")));
     }
 
     @Test

@@ -1,17 +1,19 @@
 package io.github.sysloadexporter.procfs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class DiskStatsParserTest {
 
     private static List<DiskStat> parseFixture(String relative) throws Exception {
-        return DiskStatsParser.parse(relative, Fixtures.text(relative));
+        DiskStats parsed = DiskStatsParser.parse(relative, Fixtures.text(relative));
+        assertEquals(0, parsed.skipped().count(), relative);
+        return parsed.disks();
     }
 
     private static List<String> names(List<DiskStat> disks) {
@@ -61,7 +63,7 @@ class DiskStatsParserTest {
     @Test
     void blankLinesAndTrailingBlankLineAreFine() throws Exception {
         List<DiskStat> disks = DiskStatsParser.parse("t",
-                "   8 0 sda 1 2 3 4 5 6 7 8 9 10 11\n\n   8 1 sda1 1 2 3 4 5 6 7 8 9 12 11\n\n");
+                "   8 0 sda 1 2 3 4 5 6 7 8 9 10 11\n\n   8 1 sda1 1 2 3 4 5 6 7 8 9 12 11\n\n").disks();
         assertEquals(List.of(new DiskStat(8, 0, "sda", 10), new DiskStat(8, 1, "sda1", 12)),
                 disks);
     }
@@ -69,7 +71,7 @@ class DiskStatsParserTest {
     @Test
     void ioTicksAbove32BitsSurvive() throws Exception {
         List<DiskStat> disks = DiskStatsParser.parse("t",
-                "8 0 sda 1 2 3 4 5 6 7 8 9 18446744073709551615 11");
+                "8 0 sda 1 2 3 4 5 6 7 8 9 18446744073709551615 11").disks();
         assertEquals(-1L, disks.get(0).ioTicksMs());
     }
 
@@ -78,40 +80,59 @@ class DiskStatsParserTest {
         assertEquals(List.of(), parseFixture("malformed/diskstats-empty/diskstats"));
     }
 
+    /** The one problem of a text with one bad line, after checking the good lines. */
+    private static ProcfsFormatException onlyProblem(DiskStats parsed) {
+        assertEquals(1, parsed.skipped().count(), () -> parsed.skipped().first().toString());
+        return parsed.skipped().first().get(0);
+    }
+
     @Test
-    void truncatedLine() {
+    void truncatedLineCostsThatDiskOnly() throws Exception {
         String file = "malformed/diskstats-truncated-line/diskstats";
-        ProcfsFormatException e = assertThrows(ProcfsFormatException.class,
-                () -> parseFixture(file));
+        DiskStats parsed = DiskStatsParser.parse(file, Fixtures.text(file));
+        ProcfsFormatException e = onlyProblem(parsed);
         assertEquals(file + ":5: 'nvme1n1': 9 fields, at least 14 expected (truncated line?)",
                 e.getMessage());
         assertEquals(5, e.line());
+        assertEquals(Set.of("nvme1n1"), parsed.skippedNames());
+        assertEquals(List.of("loop0", "nvme0n1", "nvme0n1p1", "nvme0n1p2", "sda", "sda1", "dm-0"), names(parsed.disks()));
     }
 
     @Test
     void lineOfThirteenFieldsIsTruncated() {
-        ProcfsFormatException e = assertThrows(ProcfsFormatException.class,
-                () -> DiskStatsParser.parse("t", "8 0 sda 1 2 3 4 5 6 7 8 9 10 11\n"
-                        + "8 16 sdb 1 2 3 4 5 6 7 8 9 10\n"));
-        assertEquals(2, e.line());
+        DiskStats parsed = DiskStatsParser.parse("t", "8 0 sda 1 2 3 4 5 6 7 8 9 10 11\n"
+                + "8 16 sdb 1 2 3 4 5 6 7 8 9 10\n8 32 sdc 1 2 3 4 5 6 7 8 9 10 11\n");
+        assertEquals(2, onlyProblem(parsed).line());
+        assertEquals(List.of("sda", "sdc"), names(parsed.disks()));
+        assertEquals(Set.of("sdb"), parsed.skippedNames());
     }
 
     @Test
     void lineCutBeforeTheName() {
-        ProcfsFormatException e = assertThrows(ProcfsFormatException.class,
-                () -> DiskStatsParser.parse("t", "8 0 sda 1 2 3 4 5 6 7 8 9 10 11\n   8"));
-        assertEquals("t:2: line ends before the device name: 1 of at least 14 fields (truncated line?)", e.getMessage());
+        DiskStats parsed = DiskStatsParser.parse("t", "8 0 sda 1 2 3 4 5 6 7 8 9 10 11\n   8");
+        assertEquals("t:2: line ends before the device name: 1 of at least 14 fields (truncated line?)",
+                onlyProblem(parsed).getMessage());
+        assertEquals(List.of("sda"), names(parsed.disks()));
+        assertEquals(Set.of(), parsed.skippedNames());
     }
 
     @Test
     void nonNumericField() {
-        ProcfsFormatException e = assertThrows(ProcfsFormatException.class,
-                () -> DiskStatsParser.parse("t", "8 0 sda 1 2 3 4 5 6 7 8 9 1O 11\n"));
-        assertEquals("t:1: field 13 is not a number: '1O'", e.getMessage());
-        e = assertThrows(ProcfsFormatException.class,
-                () -> DiskStatsParser.parse("t", "\n\nsda 8 0 1 2 3 4 5 6 7 8 9 10 11\n"));
+        DiskStats parsed = DiskStatsParser.parse("t", "8 0 sda 1 2 3 4 5 6 7 8 9 1O 11\n");
+        assertEquals("t:1: field 13 is not a number: '1O'", onlyProblem(parsed).getMessage());
+        assertEquals(List.of(), parsed.disks());
+        parsed = DiskStatsParser.parse("t", "\n\nsda 8 0 1 2 3 4 5 6 7 8 9 10 11\n");
+        ProcfsFormatException e = onlyProblem(parsed);
         assertEquals(3, e.line());
         assertTrue(e.getMessage().contains("major number is not a number: 'sda'"),
                 e.getMessage());
+    }
+
+    @Test
+    void garbageLinesAreSkippedOneByOne() {
+        DiskStats parsed = DiskStatsParser.parse("t", "\u007fELF\u0002\u0001\n8 0 sda 1 2 3 4 5 6 7 8 9 10 11\n"
+                + "\u00ff\u00fe 1 2\n-1 0 sdb 1 2 3 4 5 6 7 8 9 10 11\n");
+        assertEquals(3, parsed.skipped().count());
+        assertEquals(List.of("sda"), names(parsed.disks()));
     }
 }

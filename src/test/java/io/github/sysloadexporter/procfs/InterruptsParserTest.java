@@ -2,7 +2,9 @@ package io.github.sysloadexporter.procfs;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
@@ -183,49 +185,88 @@ class InterruptsParserTest {
         assertEquals("Rescheduling interrupts", in.lines().get(1).description());
     }
 
+    /** Parses text with exactly one bad line; returns its problem. */
+    private static ProcfsFormatException onlyProblem(Interrupts in) {
+        assertEquals(1, in.skipped().count(), () -> in.skipped().first().toString());
+        return in.skipped().first().get(0);
+    }
+
+    private static List<String> labels(Interrupts in) {
+        return in.lines().stream().map(IrqLine::irq).toList();
+    }
+
     @Test
-    void numberedLineCutAtTheEndOfTheFile() {
+    void numberedLineCutAtTheEndOfTheFileIsSkipped() throws Exception {
         String file = "malformed/interrupts-numbered-line-cut/interrupts";
-        ProcfsFormatException e = assertThrows(ProcfsFormatException.class,
-                () -> parseFixture(file));
+        Interrupts in = parseFixture(file);
         assertEquals(file + ":15: IRQ 38 has 1 counts, the header has 2 CPU columns"
-                + " (truncated line?)", e.getMessage());
+                + " (truncated line?)", onlyProblem(in).getMessage());
+        assertFalse(labels(in).contains("38"));
+        assertEquals(13, in.lines().size()); // lines 2..14
     }
 
     @Test
-    void numberedLineShortInTheMiddle() {
+    void numberedLineShortInTheMiddleCostsThatIrqOnly() throws Exception {
         String file = "malformed/interrupts-numbered-line-short/interrupts";
-        ProcfsFormatException e = assertThrows(ProcfsFormatException.class,
-                () -> parseFixture(file));
+        Interrupts in = parseFixture(file);
         assertEquals(file + ":36: IRQ 105 has 30 counts, the header has 64 CPU columns"
-                + " (truncated line?)", e.getMessage());
+                + " (truncated line?)", onlyProblem(in).getMessage());
+        assertFalse(labels(in).contains("105"));
+        assertTrue(labels(in).containsAll(List.of("104", "106")), labels(in).toString());
     }
 
     @Test
-    void numberedLineWithAMissingColumn() {
-        ProcfsFormatException e = failure("  CPU0 CPU1\n 38:  5  PCI-MSI 1-edge  eth0\n");
+    void numberedLineWithAMissingColumn() throws Exception {
+        Interrupts in = InterruptsParser.parse("t/interrupts", "  CPU0 CPU1\n 38:  5  PCI-MSI 1-edge  eth0\n"
+                + " 39:  5  6  PCI-MSI 2-edge  eth1\n");
         assertEquals("t/interrupts:2: IRQ 38: expected 2 counts, found 1 before 'PCI-MSI'",
-                e.getMessage());
+                onlyProblem(in).getMessage());
+        assertEquals(List.of("39"), labels(in));
     }
 
     @Test
-    void moreCountsThanColumns() {
-        ProcfsFormatException e = failure("  CPU0 CPU1\n 38:  5  6  7  PCI-MSI 1-edge  eth0\n");
-        assertEquals(2, e.line());
+    void moreCountsThanColumns() throws Exception {
+        Interrupts in = InterruptsParser.parse("t/interrupts", "  CPU0 CPU1\n 38:  5  6  7  PCI-MSI 1-edge  eth0\n");
+        assertEquals(2, onlyProblem(in).line());
+        assertEquals(List.of(), in.lines());
     }
 
     @Test
-    void nonNumericCount() {
-        ProcfsFormatException e = failure("  CPU0 CPU1\n 38:  5  6\n 39:  5  6x  PCI-MSI 1-edge\n");
-        assertEquals("t/interrupts:3: count is not a number: '6x'", e.getMessage());
+    void nonNumericCount() throws Exception {
+        Interrupts in = InterruptsParser.parse("t/interrupts", "  CPU0 CPU1\n 38:  5  6\n 39:  5  6x  PCI-MSI 1-edge\n");
+        assertEquals("t/interrupts:3: count is not a number: '6x'", onlyProblem(in).getMessage());
+        assertEquals(List.of("38"), labels(in));
     }
 
     @Test
-    void lineWithoutColon() {
-        ProcfsFormatException e = failure("  CPU0 CPU1\n 38:  5  6  PCI\n 39  5  6  PCI\n");
+    void lineWithoutColon() throws Exception {
+        Interrupts in = InterruptsParser.parse("t/interrupts", "  CPU0 CPU1\n 38:  5  6  PCI\n 39  5  6  PCI\n");
         assertEquals("t/interrupts:3: expected 'IRQ:' at the start of the line, found '39'",
-                e.getMessage());
-        assertEquals(3, failure("  CPU0\n\n  :  5  PCI\n").line());
+                onlyProblem(in).getMessage());
+        assertEquals(3, onlyProblem(InterruptsParser.parse("t", "  CPU0\n\n  :  5  PCI\n")).line());
+    }
+
+    @Test
+    void countsAreUnsigned64Bit() throws Exception {
+        Interrupts in = InterruptsParser.parse("t", "  CPU0 CPU1\n 38:  18446744073709551615  4294967295  PCI-MSI 1-edge  eth0\n"
+                + " 39:  18446744073709551616  1  PCI-MSI 2-edge  eth1\n");
+        assertArrayEquals(new long[] {-1L, 4294967295L}, in.lines().get(0).counts());
+        assertTrue(onlyProblem(in).getMessage().contains("count does not fit in 64 bits"));
+    }
+
+    @Test
+    void theFilterDecidesWhichLinesKeepTheirCounts() throws Exception {
+        String text = "  CPU0 CPU1\n 38:  5  6  PCI-MSI 1-edge  eth0-rx-0\n 39:  7  8  PCI-MSI 2-edge  eth1\n"
+                + "LOC:  9  10  Local timer interrupts\n";
+        Interrupts in = InterruptsParser.parse("t", text, (irq, actions) -> actions.contains("eth0-rx-0"));
+        assertArrayEquals(new long[] {5, 6}, in.lines().get(0).counts());
+        assertArrayEquals(new long[0], in.lines().get(1).counts());
+        assertEquals(List.of("eth1"), in.lines().get(1).actions()); // listed all the same
+        assertArrayEquals(new long[0], in.lines().get(2).counts());
+        in = InterruptsParser.parse("t", text, IrqFilter.labels(java.util.Set.of("39", "LOC")));
+        assertArrayEquals(new long[0], in.lines().get(0).counts());
+        assertArrayEquals(new long[] {7, 8}, in.lines().get(1).counts());
+        assertArrayEquals(new long[] {9, 10}, in.lines().get(2).counts());
     }
 
     @Test

@@ -25,8 +25,8 @@ class ProcStatParserTest {
         assertEquals(List.of(0, 1), List.copyOf(s.perCpu().keySet()));
         assertEquals(new CpuTimes(2493, 0, 1110, 37262, 52, 0, 18, 3, 0, 0), s.perCpu().get(0));
         assertEquals(new CpuTimes(3625, 0, 1694, 35030, 500, 0, 100, 6, 0, 0), s.perCpu().get(1));
-        assertEquals(337546, s.interrupts());
-        assertEquals(779018, s.contextSwitches());
+        assertEquals(337546, s.interrupts().getAsLong());
+        assertEquals(779018, s.contextSwitches().getAsLong());
     }
 
     @Test
@@ -41,8 +41,8 @@ class ProcStatParserTest {
         assertEquals(1060902, s.perCpu().get(7).softirq());
         assertEquals(new CpuTimes(2809526, 946, 618434, 94096190, 47039, 0, 7432, 0, 0, 0),
                 s.perCpu().get(63));
-        assertEquals(1336207048, s.interrupts());
-        assertEquals(98765432109L, s.contextSwitches());
+        assertEquals(1336207048, s.interrupts().getAsLong());
+        assertEquals(98765432109L, s.contextSwitches().getAsLong());
     }
 
     @Test
@@ -68,92 +68,124 @@ class ProcStatParserTest {
                 + " 0 0 0\nintr 18446744073709551615\nctxt 0\n");
         assertEquals(-1L, s.total().user());
         assertEquals(Long.MIN_VALUE, s.total().idle());
-        assertEquals(Long.parseUnsignedLong("18446744073709551615"), s.interrupts());
+        assertEquals(Long.parseUnsignedLong("18446744073709551615"), s.interrupts().getAsLong());
+    }
+
+    /** Parses text whose bad lines are skipped, and checks how many. */
+    private static ProcStat skipping(int expected, String text) throws Exception {
+        ProcStat s = ProcStatParser.parse("t/stat", text);
+        assertEquals(expected, s.skipped().count(), () -> "skipped: " + s.skipped().first());
+        return s;
+    }
+
+    private static String firstProblem(ProcStat s) {
+        return s.skipped().first().get(0).getMessage();
     }
 
     @Test
-    void overflowIsAnErrorOnItsLine() {
-        ProcfsFormatException e = failure("cpu 1 2 3 4 5 6 7\nintr 18446744073709551616\nctxt 1\n");
-        assertEquals(2, e.line());
-        assertTrue(e.getMessage().startsWith("t/stat:2: intr total does not fit in 64 bits"),
-                e.getMessage());
-        assertEquals(3, failure("cpu 1 2 3 4 5 6 7\nintr 1\ncpu0 1 2 3 4 5 6 99999999999999999999\n"
-                + "ctxt 1\n").line());
+    void overflowSkipsItsLineOnly() throws Exception {
+        ProcStat s = skipping(1, "cpu 1 2 3 4 5 6 7\nintr 18446744073709551616\nctxt 1\n");
+        assertTrue(firstProblem(s).startsWith("t/stat:2: intr total does not fit in 64 bits"), firstProblem(s));
+        assertTrue(s.interrupts().isEmpty());
+        assertEquals(1, s.contextSwitches().getAsLong());
+        s = skipping(1, "cpu 1 2 3 4 5 6 7\nintr 1\ncpu0 1 2 3 4 5 6 99999999999999999999\n"
+                + "cpu1 1 2 3 4 5 6 7\nctxt 1\n");
+        assertEquals(3, s.skipped().first().get(0).line());
+        assertEquals(List.of(1), List.copyOf(s.perCpu().keySet()));
     }
 
     @Test
     void onlyTheFirstNumberOfIntrIsRead() throws Exception {
         // Anything after the total is not looked at, not even whether it is a number.
-        ProcStat s = ProcStatParser.parse("t", "cpu 1 2 3 4 5 6 7\nintr 42 x y\nctxt 7\n");
-        assertEquals(42, s.interrupts());
+        ProcStat s = skipping(0, "cpu 1 2 3 4 5 6 7\nintr 42 x y\nctxt 7\n");
+        assertEquals(42, s.interrupts().getAsLong());
     }
 
     @Test
-    void unknownLinesAreSkipped() throws Exception {
-        ProcStat s = ProcStatParser.parse("t", "cpu 1 2 3 4 5 6 7\nbtime x\nintr 3\nfoo bar\n"
-                + "ctxt 4\nsoftirq 1 2 3\nprocs_running 2\n");
-        assertEquals(3, s.interrupts());
-        assertEquals(4, s.contextSwitches());
+    void linesOfOtherNamesArePassedOverNotCounted() throws Exception {
+        ProcStat s = skipping(0, "cpu 1 2 3 4 5 6 7\nbtime x\nintr 3\nfoo bar\n"
+                + "ctxt 4\nsoftirq 1 2 3\nprocs_running 2\ncpufreq 1\n");
+        assertEquals(3, s.interrupts().getAsLong());
+        assertEquals(4, s.contextSwitches().getAsLong());
     }
 
     @Test
-    void duplicateCpuLine() {
-        ProcfsFormatException e = failure("cpu 1 2 3 4 5 6 7\ncpu0 1 2 3 4 5 6 7\n"
-                + "cpu1 1 2 3 4 5 6 7\ncpu0 1 2 3 4 5 6 7\nintr 1\nctxt 1\n");
-        assertEquals("t/stat:4: duplicate line for cpu0", e.getMessage());
+    void duplicateLinesAreSkippedTheFirstCounts() throws Exception {
+        ProcStat s = skipping(4, "cpu 1 2 3 4 5 6 7\ncpu0 1 2 3 4 5 6 7\n"
+                + "cpu1 1 2 3 4 5 6 7\ncpu0 9 9 9 9 9 9 9\nintr 1\nctxt 1\ncpu 9 9 9 9 9 9 9\n"
+                + "intr 2\nctxt 2\n");
+        assertEquals("t/stat:4: duplicate line for cpu0", firstProblem(s));
+        assertEquals(1, s.perCpu().get(0).user());
+        assertEquals(1, s.total().user());
+        assertEquals(1, s.interrupts().getAsLong());
+        assertEquals(1, s.contextSwitches().getAsLong());
     }
 
     @Test
-    void missingAggregateLineIsReportedAtLineOne() {
+    void withoutTheAggregateLineTheFileFails() {
         ProcfsFormatException e = failure("cpu0 1 2 3 4 5 6 7\nintr 1\nctxt 1\n");
-        assertEquals(1, e.line());
-        assertTrue(e.getMessage().contains("aggregate 'cpu' line"), e.getMessage());
+        assertEquals("t/stat: no aggregate 'cpu' line (file ends at line 3)", e.getMessage());
+        // a bad aggregate line: its own problem is the file's
+        e = failure("cpu 1 2 3\ncpu0 1 2 3 4 5 6 7\nintr 1\nctxt 1\n");
+        assertEquals("t/stat:1: cpu line has 3 numbers, at least 7 expected (user .. softirq)", e.getMessage());
     }
 
     @Test
-    void missingIntrOrCtxt() {
-        ProcfsFormatException e = failure("cpu 1 2 3 4 5 6 7\nctxt 1\n");
-        assertEquals("t/stat: no 'intr' line (file ends at line 2)", e.getMessage());
-        e = failure("cpu 1 2 3 4 5 6 7\nintr 1\n");
-        assertEquals("t/stat: no 'ctxt' line (file ends at line 2)", e.getMessage());
+    void missingIntrOrCtxtLeavesThatValueEmpty() throws Exception {
+        ProcStat s = skipping(0, "cpu 1 2 3 4 5 6 7\nctxt 1\n");
+        assertTrue(s.interrupts().isEmpty());
+        assertEquals(1, s.contextSwitches().getAsLong());
+        s = skipping(0, "cpu 1 2 3 4 5 6 7\nintr 1\n");
+        assertTrue(s.contextSwitches().isEmpty());
     }
 
     @Test
-    void truncatedCpuLine() throws Exception {
+    void truncatedCpuLineCostsThatCpu() throws Exception {
         String file = "malformed/stat-truncated-cpu-line/stat";
-        ProcfsFormatException e = assertThrows(ProcfsFormatException.class,
-                () -> parseFixture(file));
+        ProcStat s = parseFixture(file);
+        assertEquals(1, s.skipped().count());
+        ProcfsFormatException e = s.skipped().first().get(0);
         assertEquals(file + ":3: cpu1 line has 4 numbers, at least 7 expected (user .. softirq)",
                 e.getMessage());
         assertEquals(file, e.source());
+        assertEquals(List.of(0), List.copyOf(s.perCpu().keySet()));
+        assertEquals(72293, s.total().idle());
+        assertEquals(337546, s.interrupts().getAsLong());
+        assertEquals(779018, s.contextSwitches().getAsLong());
     }
 
     @Test
-    void fileCutInTheMiddle() {
-        String file = "malformed/stat-cut-mid-file/stat";
-        ProcfsFormatException e = assertThrows(ProcfsFormatException.class,
-                () -> parseFixture(file));
-        assertEquals(file + ": no 'intr' line (file ends at line 42)", e.getMessage());
+    void fileCutInTheMiddleKeepsWhatCameBefore() throws Exception {
+        // cut inside cpu40's line, which still has 9 numbers: it counts; intr and ctxt are gone
+        ProcStat s = parseFixture("malformed/stat-cut-mid-file/stat");
+        assertEquals(0, s.skipped().count());
+        assertEquals(41, s.perCpu().size());
+        assertTrue(s.interrupts().isEmpty());
+        assertTrue(s.contextSwitches().isEmpty());
     }
 
     @Test
-    void nonNumericField() {
+    void nonNumericFieldCostsThatCpu() throws Exception {
         String file = "malformed/stat-non-numeric/stat";
-        ProcfsFormatException e = assertThrows(ProcfsFormatException.class,
-                () -> parseFixture(file));
-        assertEquals(file + ":2: iowait is not a number: '5x2'", e.getMessage());
+        ProcStat s = parseFixture(file);
+        assertEquals(file + ":2: iowait is not a number: '5x2'", firstProblem(s));
+        assertEquals(List.of(1), List.copyOf(s.perCpu().keySet()));
     }
 
     @Test
-    void garbageIsQuotedReadably() {
+    void garbageIsSkippedAndQuotedReadably() throws Exception {
         String file = "malformed/stat-garbage/stat";
         ProcfsFormatException e = assertThrows(ProcfsFormatException.class,
                 () -> parseFixture(file));
-        assertEquals(1, e.line());
-        assertTrue(e.getMessage().startsWith(file + ":1: expected the aggregate 'cpu' line first,"
-                + " found '\\x7fELF\\x02\\x01\\x01\\x00"), e.getMessage());
-        assertTrue(e.getMessage().chars().allMatch(ch -> ch >= 0x20 && ch < 0x7f),
-                e.getMessage());
+        assertTrue(e.getMessage().startsWith(file + ": no aggregate 'cpu' line"), e.getMessage());
+        // the garbage lines themselves, as the sampler would log them
+        ProcStatParser.Builder b = new ProcStatParser.Builder(file);
+        TextCursor.forEachLine(file, Fixtures.text(file), b);
+        Skipped skipped = b.skipped();
+        assertTrue(skipped.count() > 0);
+        String first = skipped.first().get(0).getMessage();
+        assertTrue(first.startsWith(file + ":1: not a /proc/stat line: '\\x7fELF\\x02\\x01\\x01\\x00"), first);
+        assertTrue(first.chars().allMatch(ch -> ch >= 0x20 && ch < 0x7f), first);
     }
 
     @Test

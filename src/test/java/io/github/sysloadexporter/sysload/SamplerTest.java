@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.github.sysloadexporter.procfs.CpuTimes;
 import io.github.sysloadexporter.procfs.DiskStat;
+import io.github.sysloadexporter.procfs.DiskStats;
 import io.github.sysloadexporter.procfs.Interrupts;
+import io.github.sysloadexporter.procfs.IrqFilter;
 import io.github.sysloadexporter.procfs.IrqLine;
 import io.github.sysloadexporter.procfs.ProcStat;
 import io.github.sysloadexporter.procfs.ProcfsFormatException;
+import io.github.sysloadexporter.procfs.Skipped;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
@@ -30,6 +33,7 @@ class SamplerTest {
         int interruptReads;
         long rxOnCpu1;
         boolean broken;
+        boolean interruptsBroken;
 
         @Override
         public ProcStat stat() throws ProcfsFormatException {
@@ -45,13 +49,16 @@ class SamplerTest {
         }
 
         @Override
-        public List<DiskStat> diskStats() {
-            return List.of(new DiskStat(254, 0, "vda", 0));
+        public DiskStats diskStats() {
+            return new DiskStats(List.of(new DiskStat(254, 0, "vda", 0)), Set.of(), Skipped.NONE);
         }
 
         @Override
-        public Interrupts interrupts() {
+        public Interrupts interrupts(IrqFilter keep) throws IOException {
             interruptReads++;
+            if (interruptsBroken) {
+                throw new NoSuchFileException("/proc/interrupts");
+            }
             rxOnCpu1 += 1000;
             return new Interrupts(new int[] {0, 1}, List.of(new IrqLine("38", new long[] {0, rxOnCpu1},
                     "PCI-MSIX-0000:00:03.0   1-edge      virtio2-input.0", List.of("virtio2-input.0"))));
@@ -61,16 +68,30 @@ class SamplerTest {
     static final class FakeTargets implements Targets {
         int nicScans;
         int diskScans;
+        boolean blockMissing;
 
         @Override
-        public Map<String, Set<String>> nicReceiveIrqs(Interrupts interrupts) {
+        public NicWatch nics() {
             nicScans++;
-            return Map.of("eth0", Set.of("38"));
+            return new NicWatch() {
+                @Override
+                public boolean keepCounts(String irq, List<String> actions) {
+                    return true;
+                }
+
+                @Override
+                public Map<String, Set<String>> receiveIrqs(Interrupts interrupts) {
+                    return Map.of("eth0", Set.of("38"));
+                }
+            };
         }
 
         @Override
-        public Set<String> disks() {
+        public Set<String> disks() throws IOException {
             diskScans++;
+            if (blockMissing) {
+                throw new NoSuchFileException("/sys/block");
+            }
             return Set.of("vda");
         }
 
@@ -158,5 +179,55 @@ class SamplerTest {
         assertEquals("/proc/diskstats: permission denied",
                 Sampler.describe(new AccessDeniedException("/proc/diskstats")));
         assertEquals("/proc/stat:1: broken", Sampler.describe(new ProcfsFormatException("/proc/stat", 1, "broken")));
+    }
+
+    @Test
+    void interruptsUnreadableKeepTheGroupAndAreReadAgainNextTick() {
+        tick();
+        tick();
+        proc.interruptsBroken = true;
+        for (int i = 0; i < 10; i++) {
+            tick();
+        }
+        Published p = sampler.published();
+        assertEquals(new SourceHealth(false, 1, 0), p.sources().get(Source.INTERRUPTS));
+        assertEquals(Map.of("eth0", 1), p.sample().nicIrqCpus());
+        assertEquals(100, p.sample().siCpu().sintr(), 1e-9);
+        assertEquals(0, p.failuresTotal());
+        tick(); // due again: failed, so tried at every tick from now on
+        assertEquals(4, proc.interruptReads);
+        tick();
+        assertEquals(5, proc.interruptReads);
+        assertEquals(new SourceHealth(false, 3, 0), sampler.published().sources().get(Source.INTERRUPTS));
+        proc.interruptsBroken = false;
+        tick();
+        tick();
+        assertEquals(6, proc.interruptReads); // back to every 10 s
+        assertEquals(new SourceHealth(true, 3, 0), sampler.published().sources().get(Source.INTERRUPTS));
+    }
+
+    @Test
+    void aFailedSysfsScanKeepsTheTargetsAndIsRetriedWithinTenSeconds() {
+        targets.blockMissing = true;
+        tick();
+        tick();
+        Published p = sampler.published();
+        assertEquals(new SourceHealth(false, 1, 0), p.sources().get(Source.SYSFS));
+        assertEquals(Map.of(), p.sample().ioUtil()); // never found: none watched
+        assertEquals(Map.of("eth0", 1), p.sample().nicIrqCpus()); // the NIC scan worked
+        targets.blockMissing = false;
+        for (int i = 0; i < 9; i++) {
+            tick();
+        }
+        assertEquals(2, targets.diskScans); // at 0 s and 10 s, not 60 s
+        assertEquals(new SourceHealth(true, 1, 0), sampler.published().sources().get(Source.SYSFS));
+        assertEquals(Map.of("vda", 0.0), sampler.published().sample().ioUtil());
+        targets.blockMissing = true;
+        for (int i = 0; i < 61; i++) {
+            tick();
+        }
+        // failed again at 70 s: vda is still watched
+        assertEquals(Map.of("vda", 0.0), sampler.published().sample().ioUtil());
+        assertEquals(false, sampler.published().sources().get(Source.SYSFS).up());
     }
 }

@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.github.sysloadexporter.procfs.CpuTimes;
 import io.github.sysloadexporter.procfs.DiskStat;
+import io.github.sysloadexporter.procfs.DiskStats;
+import io.github.sysloadexporter.procfs.Skipped;
 import io.github.sysloadexporter.procfs.ProcStat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -44,7 +47,8 @@ class SysloadCalculatorTest {
     }
 
     static Reading reading(long seconds, ProcStat stat, DiskStat... disks) {
-        return new Reading(seconds * SECOND, 1_700_000_000_000L + seconds * 1000, stat, List.of(disks));
+        return new Reading(seconds * SECOND, 1_700_000_000_000L + seconds * 1000, stat,
+                Optional.of(new DiskStats(List.of(disks), Set.of(), Skipped.NONE)));
     }
 
     static DiskStat disk(String name, long ioTicks) {
@@ -218,7 +222,7 @@ class SysloadCalculatorTest {
                 List.of(), Set.of("vda"));
         // Same jiffies and same monotonic time again: nothing can be divided by zero.
         Sample again = calc.next(new Reading(SECOND, 1_700_000_001_000L, stat(100, 50, t(30, 0, 0, 70, 0, 0, 0)),
-                List.of(disk("vda", 200))), List.of(), Set.of("vda"));
+                Optional.of(new DiskStats(List.of(disk("vda", 200)), Set.of(), Skipped.NONE))), List.of(), Set.of("vda"));
         assertEquals(first.cpu(), again.cpu());
         assertEquals(first.ioUtil(), again.ioUtil());
         assertEquals(first.ctxtPerSecond(), again.ctxtPerSecond(), EPS);

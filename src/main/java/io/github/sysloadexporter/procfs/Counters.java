@@ -1,7 +1,7 @@
-package io.github.sysloadexporter.sysload;
+package io.github.sysloadexporter.procfs;
 
 /** Deltas of kernel counters, which are unsigned and may wrap at 32 or 64 bits, or reset. */
-final class Counters {
+public final class Counters {
     private static final long TWO_TO_32 = 1L << 32;
 
     private Counters() {
@@ -13,7 +13,7 @@ final class Counters {
      * if both values fit in 32 bits, else at 64) when the wrapped distance is shorter than the
      * fall, and a reset (delta 0, as nothing trustworthy can be said) otherwise.
      */
-    static long delta(long previous, long current) {
+    public static long delta(long previous, long current) {
         if (Long.compareUnsigned(current, previous) >= 0) {
             return clampUnsigned(current - previous);
         }

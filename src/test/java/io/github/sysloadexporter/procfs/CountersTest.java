@@ -1,4 +1,4 @@
-package io.github.sysloadexporter.sysload;
+package io.github.sysloadexporter.procfs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
