@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -21,17 +22,15 @@ public final class IrqMatcher {
     /** What may follow an interface name in a per-queue action name: eth0-rx-0, eth0_q1, eno1@... */
     private static final String NAME_SEPARATORS = "-_@.";
     /** Splits an action name into word parts, so that "tx" is found as a word and not in "TxRx". */
-    private static final Pattern WORD_SPLIT = Pattern.compile("[-_@.:]");
-    /** virtio-net receive queues: input.0, input.1, ... */
-    private static final Pattern VIRTIO_INPUT = Pattern.compile("input\\.\\d+");
-    /** virtio-net transmit queues. */
-    private static final Pattern VIRTIO_OUTPUT = Pattern.compile("output\\.\\d+");
-    /**
-     * Word parts of control vectors: virtio's -config, vsock's -event, -ctrl queues, mlx5's
-     * async (and, on older kernels, cmd/pages) event queues, i40e's misc, ixgbevf's mbx.
-     */
-    private static final Pattern CONTROL_WORD =
-            Pattern.compile("config|ctrl|control|event|async\\d*|cmd|pages|misc|mbx");
+    private static final Pattern WORD_SPLIT = Pattern.compile("[-_@.:\\s]");
+    /** Words of control vectors in the drivers' own names (see DriverTable). */
+    private static final Pattern CONTROL_WORD = Pattern.compile(
+            "config|ctrl|control|event|async\\d*|cmd|pages|misc|mbx|mailbox|mgmnt|mgmt|err|error|notify"
+                    + "|lsc|exn|admin\\d*|adminq|qerr|ptp|fdir|unused|aeq|sp");
+    /** Words of combined queues: TxRx, Tx-Rx split into two words is caught by rx and tx together. */
+    private static final Pattern COMBINED_WORD = Pattern.compile("txrx|rxtx|combined|fp|trx|virtqueues");
+    private static final Pattern RX_WORD = Pattern.compile("rx\\d*|input|rxq\\d*");
+    private static final Pattern TX_WORD = Pattern.compile("tx\\d*|output|txq\\d*|xdp");
 
     private IrqMatcher() {
     }
@@ -51,11 +50,11 @@ public final class IrqMatcher {
      * Every line that belongs to the NIC, receive or not, for {@code --info}.
      */
     public static List<IrqChoice> classify(Nic nic, Interrupts interrupts) {
-        List<IrqChoice> choices = new ArrayList<>();
+        List<Finding> findings = new ArrayList<>();
         for (IrqLine line : interrupts.lines()) {
-            classify(nic, line).ifPresent(choices::add);
+            find(nic, line).ifPresent(findings::add);
         }
-        return choices;
+        return resolve(findings);
     }
 
     /**
@@ -112,18 +111,35 @@ public final class IrqMatcher {
         if (isNamedAfter(action, nic.name())) {
             return "action " + action + " is named after " + nic.name();
         }
-        if (nic.virtioDevice().isPresent() && isVirtioAction(action, nic.virtioDevice().get())) {
-            return "action " + action + " is " + nic.virtioDevice().get() + "'s";
+        if (nic.busDevice().isPresent() && isVirtioAction(action, nic.busDevice().get())) {
+            return "action " + action + " is " + nic.busDevice().get() + "'s";
         }
         if (nic.pciAddress().isPresent() && containsPciAddress(action, nic.pciAddress().get())) {
             return "action " + action + " names PCI function " + nic.pciAddress().get();
         }
+        Optional<String> driver = nic.namingDriver();
+        if (driver.isPresent()) {
+            IrqForm.Names names = new IrqForm.Names(nic.name(), nic.pciAddress(), nic.busDevice());
+            for (IrqForm form : DriverTable.forms(driver.get())) {
+                if (form.namesInterface() && form.match(action, names, false).isPresent()) {
+                    return "action " + action + " is " + driver.get() + "'s " + form.template() + " of " + nic.name();
+                }
+            }
+        }
         return null;
     }
 
-    private static Optional<IrqChoice> classify(Nic nic, IrqLine line) {
+    /** A line tied to the NIC, before the kinds that depend on the NIC's other lines are decided. */
+    private record Finding(IrqLine line, String tie, IrqForm.Kind kind, IrqForm form, int number, String why) {
+    }
+
+    /** What one action name of the NIC is: a kind, the row that says so (or none), and why. */
+    private record Verdict(IrqForm.Kind kind, IrqForm form, int number, String why) {
+    }
+
+    private static Optional<Finding> find(Nic nic, IrqLine line) {
         List<String> reasons = new ArrayList<>();
-        // the actions that tied the line to the NIC decide whether it is a receive line
+        // the actions that tied the line to the NIC decide what it is
         List<String> matched = new ArrayList<>();
         for (String action : line.actions()) {
             String tie = tie(nic, action);
@@ -144,87 +160,143 @@ public final class IrqMatcher {
         if (reasons.isEmpty()) {
             return Optional.empty();
         }
-        String verdictWhy = null;
-        boolean receive = false;
+        String tie = String.join("; ", reasons);
+        Verdict chosen = null;
         for (String action : matched) {
-            Verdict verdict = verdict(nic, action);
-            if (verdict.receive()) {
-                receive = true;
-                verdictWhy = verdict.why();
-                break;
-            }
-            if (verdictWhy == null) {
-                verdictWhy = verdict.why();
+            Verdict v = verdict(nic, action);
+            if (chosen == null || v.kind().receive() && !chosen.kind().receive()) {
+                chosen = v;
             }
         }
-        if (verdictWhy == null) {
+        if (chosen == null) {
             // an MSI vector with no action name: nothing says it is transmit or control
-            receive = true;
-            verdictWhy = "unnamed vector of the NIC's PCI function";
+            chosen = new Verdict(IrqForm.Kind.RECEIVE, null, -1, "unnamed vector of the NIC's PCI function");
         }
-        String why = String.join("; ", reasons) + " -> " + (receive ? "receive: " : "not receive: ") + verdictWhy;
-        return Optional.of(new IrqChoice(line.irq(), line.actions(), receive, why));
+        return Optional.of(new Finding(line, tie, chosen.kind(), chosen.form(), chosen.number(), chosen.why()));
     }
 
-    private record Verdict(boolean receive, String why) {
+    /** The kinds that depend on the NIC's other lines, decided; the choices in line order. */
+    private static List<IrqChoice> resolve(List<Finding> findings) {
+        boolean queues = false;
+        for (Finding f : findings) {
+            queues |= f.kind() == IrqForm.Kind.RECEIVE || f.kind() == IrqForm.Kind.COMBINED
+                    || f.kind() == IrqForm.Kind.TRANSMIT || f.kind() == IrqForm.Kind.UPPER_HALF_RECEIVE;
+        }
+        List<IrqChoice> choices = new ArrayList<>(findings.size());
+        for (Finding f : findings) {
+            boolean receive;
+            String why = f.why();
+            switch (f.kind()) {
+                case SOLE -> {
+                    receive = !queues;
+                    why += queues ? ": beside the NIC's queue vectors it is the \"other\" vector (link, mailbox)"
+                            : ": the NIC's only vector (MSI/INTx), carrying all its traffic";
+                }
+                case UPPER_HALF_RECEIVE -> {
+                    long blocks = findings.stream().filter(o -> o.form() == f.form()).count();
+                    receive = f.number() >= blocks / 2.0;
+                    why += ": block " + f.number() + " of " + blocks + (receive
+                            ? ", in the upper half: a receive queue's" : ", in the lower half: a transmit queue's");
+                }
+                default -> receive = f.kind().receive();
+            }
+            choices.add(new IrqChoice(f.line().irq(), f.line().actions(), receive,
+                    f.tie() + " -> " + (receive ? "receive: " : "not receive: ") + why));
+        }
+        return choices;
     }
 
-    /** Decides whether one action name of the NIC is a receive line. */
+    /**
+     * What one action name of the NIC is: by its driver's row when the table has one (or, for
+     * a name of another interface of the same PCI function, that interface's), else by its words.
+     */
     private static Verdict verdict(Nic nic, String action) {
-        if (nic.virtioDevice().isPresent() && isVirtioAction(action, nic.virtioDevice().get())) {
-            return virtioVerdict(action, nic.virtioDevice().get());
+        Optional<String> driver = nic.namingDriver();
+        IrqForm.Names names = new IrqForm.Names(nic.name(), nic.pciAddress(), nic.busDevice());
+        if (driver.isPresent() && DriverTable.knows(driver.get())) {
+            List<IrqForm> forms = DriverTable.forms(driver.get());
+            for (IrqForm form : forms) {
+                Optional<Matcher> m = form.match(action, names, false);
+                if (m.isPresent()) {
+                    return fromForm(form, m.get(), "");
+                }
+            }
+            for (IrqForm form : forms) {
+                if (!form.namesInterface()) {
+                    continue;
+                }
+                Optional<Matcher> m = form.match(action, names, true);
+                if (m.isPresent()) {
+                    String other = m.get().group("if");
+                    if (nic.siblings().contains(other)) {
+                        return new Verdict(IrqForm.Kind.CONTROL, form, -1, "a vector of " + other
+                                + ", another interface of the same PCI function (" + form.template() + ", "
+                                + form.driver() + ", " + form.source() + ")");
+                    }
+                    // named at probe, before udev gave the interface its name (hns3 before 5.3)
+                    return fromForm(form, m.get(), ", named after " + other
+                            + ", the interface's name when the driver named its vectors");
+                }
+            }
+            if (DriverTable.EXHAUSTIVE.contains(driver.get())) {
+                return new Verdict(IrqForm.Kind.CONTROL, null, -1, "no name " + driver.get() + " gives a queue vector");
+            }
+            return words(nic, action, "not a form of " + driver.get() + "'s table, by its words: ");
         }
-        String[] words = WORD_SPLIT.split(action);
-        for (String word : words) {
+        return words(nic, action, driver.map(d -> "driver " + d + " not in the table, by its words: ")
+                .orElse("driver unknown, by its words: "));
+    }
+
+    private static Verdict fromForm(IrqForm form, Matcher m, String note) {
+        int number = -1;
+        if (form.template().contains("{n}")) {
+            String digits = m.group(IrqForm.NUMBER_GROUP);
+            number = digits.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(digits);
+        }
+        String what = switch (form.kind()) {
+            case RECEIVE -> "receive queue";
+            case COMBINED -> "combined transmit/receive queue";
+            case TRANSMIT -> "transmit-only queue";
+            case CONTROL -> "control vector";
+            case SOLE -> "bare interface name";
+            case UPPER_HALF_RECEIVE -> "notification block";
+        };
+        return new Verdict(form.kind(), form, number, what + " (" + form.driver() + " " + form.template() + ", "
+                + form.source() + " \"" + form.format() + "\")" + note);
+    }
+
+    /**
+     * The fallback for a driver the table does not know, or a name it lacks: control words
+     * first, then a name that says both rx and tx is a combined queue, tx alone transmit-only;
+     * the bare interface name decided as {@link IrqForm.Kind#SOLE}; any other a queue vector.
+     */
+    private static Verdict words(Nic nic, String action, String prefix) {
+        boolean rx = false;
+        boolean tx = false;
+        for (String word : WORD_SPLIT.split(action)) {
             String w = word.toLowerCase(Locale.ROOT);
-            if (w.equals("tx")) {
-                return new Verdict(false, "transmit-only queue (tx)");
-            }
             if (CONTROL_WORD.matcher(w).matches()) {
-                return new Verdict(false, "control vector (" + word + ")");
+                return new Verdict(IrqForm.Kind.CONTROL, null, -1, prefix + "control vector (" + word + ")");
             }
+            if (COMBINED_WORD.matcher(w).matches()) {
+                return new Verdict(IrqForm.Kind.COMBINED, null, -1, prefix + "combined queue (" + word + ")");
+            }
+            rx |= RX_WORD.matcher(w).matches();
+            tx |= TX_WORD.matcher(w).matches();
+        }
+        if (rx && tx) {
+            return new Verdict(IrqForm.Kind.COMBINED, null, -1, prefix + "says both rx and tx: combined queue");
+        }
+        if (tx) {
+            return new Verdict(IrqForm.Kind.TRANSMIT, null, -1, prefix + "transmit-only queue");
+        }
+        if (rx) {
+            return new Verdict(IrqForm.Kind.RECEIVE, null, -1, prefix + "receive queue");
         }
         if (action.equals(nic.name())) {
-            // The bare name is the only vector of single-vector drivers (e1000, r8169, ...), so
-            // it must count; on multi-queue drivers such as ixgbe it is the link/"other" vector,
-            // whose few interrupts the CPU-group rule drops as strays.
-            return new Verdict(true, "bare interface name: the only vector of a single-vector "
-                    + "driver, or a multi-queue driver's link vector (its few interrupts are "
-                    + "dropped as strays by the CPU-group rule)");
+            return new Verdict(IrqForm.Kind.SOLE, null, -1, prefix + "bare interface name");
         }
-        for (String word : words) {
-            String w = word.toLowerCase(Locale.ROOT);
-            if (w.equals("txrx") || w.equals("rxtx") || w.equals("combined")) {
-                return new Verdict(true, "combined receive/transmit queue (" + word + ")");
-            }
-            if (w.equals("rx")) {
-                return new Verdict(true, "receive queue (" + word + ")");
-            }
-        }
-        return new Verdict(true, "queue vector not marked transmit-only or control");
-    }
-
-    /** virtio-net names its vectors virtioN-config, virtioN-input.K, virtioN-output.K. */
-    private static Verdict virtioVerdict(String action, String virtio) {
-        if (action.equals(virtio)) {
-            // legacy INTx: one shared line for config and every queue
-            return new Verdict(true, "INTx line of " + virtio + ", serving all its queues");
-        }
-        String queue = action.substring(virtio.length() + 1);
-        if (VIRTIO_INPUT.matcher(queue).matches()) {
-            return new Verdict(true, "virtio receive queue (" + queue + ")");
-        }
-        if (queue.equals("virtqueues")) {
-            // too few MSI-X vectors: one vector for all queues, receive included
-            return new Verdict(true, "one vector shared by all queues of " + virtio);
-        }
-        if (VIRTIO_OUTPUT.matcher(queue).matches()) {
-            return new Verdict(false, "virtio transmit queue (" + queue + ")");
-        }
-        if (queue.equals("config")) {
-            return new Verdict(false, "virtio configuration-change vector");
-        }
-        return new Verdict(false, "virtio queue other than input.N (" + queue + ")");
+        return new Verdict(IrqForm.Kind.RECEIVE, null, -1, prefix + "queue vector, neither transmit-only nor control");
     }
 
     /** eth0, eth0-rx-0, eth0_q1, eth0@pci:... but not eth01 or eth0x. */
@@ -236,7 +308,7 @@ public final class IrqMatcher {
                 || NAME_SEPARATORS.indexOf(action.charAt(iface.length())) >= 0;
     }
 
-    /** virtio2 and virtio2-input.0, but not virtio21-input.0. */
+    /** virtio2 and virtio2-input.0, but not virtio21-input.0; likewise vif0-q0-rx. */
     static boolean isVirtioAction(String action, String virtio) {
         return action.equals(virtio) || action.startsWith(virtio + "-");
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -19,6 +20,8 @@ import java.util.regex.Pattern;
 public final class NicDetector {
     /** Directory name of a virtio device in the device tree. */
     private static final Pattern VIRTIO = Pattern.compile("virtio\\d+");
+    /** Directory name of a Xen network frontend: vif-N, whose vectors are named vifN-qK-rx. */
+    private static final Pattern XEN_VIF = Pattern.compile("vif-(\\d+)");
     /** Directory name of a PCI function: domain (4 or more hex digits, VMD uses 5), bus, slot, function. */
     static final Pattern PCI_FUNCTION =
             Pattern.compile("\\p{XDigit}{4,}:\\p{XDigit}{2}:\\p{XDigit}{2}\\.[0-7]");
@@ -47,7 +50,22 @@ public final class NicDetector {
                 excluded.add(new Excluded(name, "could not be read: " + e));
             }
         }
-        return new NicScan(nics, excluded);
+        return new NicScan(withSiblings(nics), excluded);
+    }
+
+    /** Marks the interfaces that share one PCI function (ports of mlx4, nfp) as siblings. */
+    private static List<Nic> withSiblings(List<Nic> nics) {
+        List<Nic> out = new ArrayList<>(nics.size());
+        for (Nic nic : nics) {
+            Set<String> others = new TreeSet<>();
+            for (Nic other : nics) {
+                if (other != nic && nic.pciAddress().isPresent() && other.pciAddress().equals(nic.pciAddress())) {
+                    others.add(other.name());
+                }
+            }
+            out.add(others.isEmpty() ? nic : nic.withSiblings(others));
+        }
+        return out;
     }
 
     /** Why an interface is not a NIC to watch, or empty if it is one. */
@@ -95,10 +113,14 @@ public final class NicDetector {
         }
         Path target = device.toRealPath();
         String leaf = target.getFileName().toString();
-        Optional<String> virtio = Optional.empty();
+        Optional<String> driver = driver(target);
+        Optional<String> busDevice = Optional.empty();
         Path pciFunction = null;
-        if (VIRTIO.matcher(leaf).matches()) {
-            virtio = Optional.of(leaf);
+        Matcher vif = XEN_VIF.matcher(leaf);
+        if (vif.matches()) {
+            busDevice = Optional.of("vif" + vif.group(1));
+        } else if (VIRTIO.matcher(leaf).matches()) {
+            busDevice = Optional.of(leaf);
             // virtio-pci puts virtioN under its PCI function; virtio-mmio does not
             Path parent = target.getParent();
             if (parent != null && PCI_FUNCTION.matcher(parent.getFileName().toString()).matches()) {
@@ -111,12 +133,22 @@ public final class NicDetector {
         Set<Integer> msi = pciFunction == null ? Set.of() : msiIrqs(pciFunction);
 
         StringBuilder why = new StringBuilder("device link -> ").append(relative(sysfs, target));
-        virtio.ifPresent(v -> why.append(", virtio device ").append(v));
+        driver.ifPresent(d -> why.append(", driver ").append(d));
+        busDevice.ifPresent(v -> why.append(v.startsWith("vif") ? ", Xen vif " : ", virtio device ").append(v));
         pci.ifPresent(p -> why.append(", PCI function ").append(p));
         if (pciFunction != null) {
             why.append(msi.isEmpty() ? ", no MSI vectors" : ", MSI IRQs " + new TreeSet<>(msi));
         }
-        return new Nic(name, virtio, pci, msi, why.toString());
+        return new Nic(name, driver, busDevice, pci, msi, Set.of(), why.toString());
+    }
+
+    /** The driver bound to the device: the name its {@code driver} link points to. */
+    private static Optional<String> driver(Path device) {
+        try {
+            return Optional.of(device.resolve("driver").toRealPath().getFileName().toString());
+        } catch (IOException e) {
+            return Optional.empty(); // unbound, or a sysfs copy without the link
+        }
     }
 
     /** The entries of {@code msi_irqs/}: one per MSI/MSI-X vector, named by its IRQ number. */

@@ -21,14 +21,17 @@ class DetectionReportTest {
         List<String> lines = report.lines().toList();
         assertEquals(List.of(
                 "Network interfaces (their receive IRQs' CPUs form the si_cpu group):",
-                "  eth0: watched, device link -> devices/pci0000:00/0000:00:03.0/virtio2, virtio device virtio2,"
+                "  eth0: watched, device link -> devices/pci0000:00/0000:00:03.0/virtio2, driver virtio_net, virtio device virtio2,"
                         + " PCI function 0000:00:03.0, MSI IRQs [37, 38, 39]",
                 "    IRQ 37 virtio2-config: rejected, action virtio2-config is virtio2's;"
-                        + " IRQ 37 is an MSI vector of 0000:00:03.0 -> not receive: virtio configuration-change vector",
+                        + " IRQ 37 is an MSI vector of 0000:00:03.0 -> not receive: control vector"
+                        + " (virtio_net {dev}-config, drivers/virtio/virtio_pci_common.c \"%s-config\")",
                 "    IRQ 38 virtio2-input.0: chosen, action virtio2-input.0 is virtio2's;"
-                        + " IRQ 38 is an MSI vector of 0000:00:03.0 -> receive: virtio receive queue (input.0)",
+                        + " IRQ 38 is an MSI vector of 0000:00:03.0 -> receive: receive queue"
+                        + " (virtio_net {dev}-input.{n}, drivers/virtio/virtio_pci_common.c \"%s-%s\")",
                 "    IRQ 39 virtio2-output.0: rejected, action virtio2-output.0 is virtio2's;"
-                        + " IRQ 39 is an MSI vector of 0000:00:03.0 -> not receive: virtio transmit queue (output.0)",
+                        + " IRQ 39 is an MSI vector of 0000:00:03.0 -> not receive: transmit-only queue"
+                        + " (virtio_net {dev}-output.{n}, drivers/virtio/virtio_pci_common.c \"%s-%s\")",
                 "  ifb0: not watched, ifb (traffic shaping redirect), no device link",
                 "  ifb1: not watched, ifb (traffic shaping redirect), no device link",
                 "  lo: not watched, loopback",

@@ -51,7 +51,8 @@ class IrqMatcherTest {
         assertEquals(Map.of("37", false, "38", true, "39", false), verdicts(eth0, interrupts));
         IrqChoice chosen = IrqMatcher.receiveIrqs(eth0, interrupts).get(0);
         assertEquals("action virtio2-input.0 is virtio2's; IRQ 38 is an MSI vector of 0000:00:03.0"
-                + " -> receive: virtio receive queue (input.0)", chosen.why());
+                + " -> receive: receive queue (virtio_net {dev}-input.{n}, drivers/virtio/virtio_pci_common.c \"%s-%s\")",
+                chosen.why());
     }
 
     @Test
@@ -65,7 +66,8 @@ class IrqMatcherTest {
         IrqChoice async = IrqMatcher.classify(mlx5, interrupts).get(0);
         assertEquals("100", async.irq());
         assertFalse(async.receive());
-        assertTrue(async.why().endsWith("not receive: control vector (async0)"), async.why());
+        assertTrue(async.why().endsWith("not receive: control vector (mlx5_core mlx5_async{n}@pci:{pci},"
+                + " drivers/net/ethernet/mellanox/mlx5/core/pci_irq.c \"%s@pci:%s\")"), async.why());
     }
 
     @Test
@@ -77,17 +79,29 @@ class IrqMatcherTest {
     }
 
     /**
-     * The bare "eno1" line (138) is chosen: for single-vector drivers it is the only vector, so
-     * dropping it would lose their NIC entirely. On ixgbe it is the link/"other" vector; its few
-     * interrupts fall under the CPU-group stray rule, so keeping it costs nothing.
+     * The bare "eno1" line (138) is ixgbe's "other" vector (ixgbe_msix_other: link, mailbox)
+     * beside its queue vectors: rejected. As a single-vector driver's only line it would be
+     * chosen (see ixgbeInMsiModeHasOnlyTheBareName).
      */
     @Test
-    void ixgbeQueueVectorsAndTheBareNameVector() throws IOException {
+    void ixgbeQueueVectorsButNotTheOtherVector() throws IOException {
         Nic eno1 = NicDetector.scan(Fixtures.sysfs("metal-64cpu")).nics().get(0);
         assertEquals("eno1", eno1.name());
+        assertEquals(Optional.of("ixgbe"), eno1.driver());
 
-        List<String> expected = IntStream.rangeClosed(130, 138).mapToObj(String::valueOf).toList();
+        List<String> expected = IntStream.rangeClosed(130, 137).mapToObj(String::valueOf).toList();
         assertEquals(expected, receiveLabels(eno1, Fixtures.metalMachine()));
+        IrqChoice other = IrqMatcher.classify(eno1, Fixtures.metalMachine()).get(8);
+        assertEquals("138", other.irq());
+        assertTrue(other.why().contains("beside the NIC's queue vectors it is the \"other\" vector"), other.why());
+    }
+
+    @Test
+    void ixgbeInMsiModeHasOnlyTheBareName() {
+        Nic eth0 = new Nic("eth0", Optional.of("ixgbe"), Optional.empty(), Optional.of("0000:19:00.0"), Set.of(70),
+                Set.of(), "test");
+        Interrupts interrupts = twoCpus(line("70", c(500, 9), "IR-PCI-MSI 9961472-edge", "eth0"));
+        assertEquals(List.of("70"), receiveLabels(eth0, interrupts));
     }
 
     @Test
@@ -112,9 +126,10 @@ class IrqMatcherTest {
                 line("66", c(1, 1), "IO-APIC  16-fasteoi", "ehci_hcd:usb1", "eth0"),
                 line("67", c(1, 1), "PCI-MSI   6-edge", "eth0x"));
 
+        // driver unknown: by the words. The bare name beside queue vectors is the other vector.
         Nic eth0 = nic("eth0", null, null);
-        assertEquals(List.of("60", "62", "66"), receiveLabels(eth0, interrupts));
-        assertEquals(Map.of("60", true, "61", false, "62", true, "64", false, "65", false, "66", true),
+        assertEquals(List.of("60", "62"), receiveLabels(eth0, interrupts));
+        assertEquals(Map.of("60", true, "61", false, "62", true, "64", false, "65", false, "66", false),
                 verdicts(eth0, interrupts));
     }
 

@@ -21,9 +21,9 @@ class NicDetectorTest {
     void virtioMachineHasOnlyEth0OnVirtio2() throws IOException {
         NicScan scan = NicDetector.scan(Fixtures.sysfs("virtio-2cpu"));
 
-        assertEquals(List.of(new Nic("eth0", Optional.of("virtio2"), Optional.of("0000:00:03.0"),
-                        Set.of(37, 38, 39),
-                        "device link -> devices/pci0000:00/0000:00:03.0/virtio2, virtio device virtio2,"
+        assertEquals(List.of(new Nic("eth0", Optional.of("virtio_net"), Optional.of("virtio2"), Optional.of("0000:00:03.0"),
+                        Set.of(37, 38, 39), Set.of(),
+                        "device link -> devices/pci0000:00/0000:00:03.0/virtio2, driver virtio_net, virtio device virtio2,"
                                 + " PCI function 0000:00:03.0, MSI IRQs [37, 38, 39]")),
                 scan.nics());
         assertEquals(List.of(
@@ -40,11 +40,11 @@ class NicDetectorTest {
         Set<Integer> ixgbe = IntStream.rangeClosed(130, 138).boxed().collect(Collectors.toSet());
         Set<Integer> mlx5 = IntStream.rangeClosed(100, 116).boxed().collect(Collectors.toSet());
         assertEquals(List.of(
-                        new Nic("eno1", Optional.empty(), Optional.of("0000:19:00.0"), ixgbe,
-                                "device link -> devices/pci0000:17/0000:17:00.0/0000:19:00.0,"
+                        new Nic("eno1", Optional.of("ixgbe"), Optional.empty(), Optional.of("0000:19:00.0"), ixgbe, Set.of(),
+                                "device link -> devices/pci0000:17/0000:17:00.0/0000:19:00.0, driver ixgbe,"
                                         + " PCI function 0000:19:00.0, MSI IRQs " + ixgbe.stream().sorted().toList()),
-                        new Nic("ens1f0np0", Optional.empty(), Optional.of("0000:5e:00.0"), mlx5,
-                                "device link -> devices/pci0000:5d/0000:5d:00.0/0000:5e:00.0,"
+                        new Nic("ens1f0np0", Optional.of("mlx5_core"), Optional.empty(), Optional.of("0000:5e:00.0"), mlx5,
+                                Set.of(), "device link -> devices/pci0000:5d/0000:5d:00.0/0000:5e:00.0, driver mlx5_core,"
                                         + " PCI function 0000:5e:00.0, MSI IRQs " + mlx5.stream().sorted().toList())),
                 scan.nics());
         assertEquals(List.of(
