@@ -23,7 +23,11 @@ public final class DetectionReport {
         for (Nic nic : nics.nics()) {
             out.append("  ").append(nic.name()).append(": watched, ").append(nic.why()).append('\n');
             List<IrqChoice> choices = IrqMatcher.classify(nic, interrupts);
-            if (choices.stream().noneMatch(IrqChoice::receive)) {
+            if (nic.driver().filter(DriverTable.NO_LINES::contains).isPresent()) {
+                out.append("    no receive IRQ line: ").append(nic.driver().get()).append(" has no IRQ of its own"
+                        + " (its channels interrupt through the hypervisor vector every VMBus device shares);"
+                        + " its group is all CPUs\n");
+            } else if (choices.stream().noneMatch(IrqChoice::receive)) {
                 out.append("    no receive IRQ line found in /proc/interrupts\n");
             }
             for (IrqChoice choice : choices) {

@@ -172,7 +172,7 @@ public final class InterruptsParser {
      * so only those leading tokens are taken apart by blanks.
      */
     static List<String> actions(String d) {
-        int i = skipToken(d, 0);          // the chip, e.g. "IR-PCI-MSI", or fused "IO-APIC-edge"
+        int i = chipEnd(d);               // the chip, e.g. "IR-PCI-MSI", or fused "IO-APIC-edge"
         i = skipBlanks(d, i);
         int t = skipToken(d, i);
         if (isHwirq(d, i, t)) {
@@ -204,6 +204,31 @@ public final class InterruptsParser {
             i = comma < 0 ? d.length() : comma + 2;
         }
         return names;
+    }
+
+    /** Words a chip name may have: "Hyper-V PCIe MSI" (Hyper-V's PCI MSI), "OPAL EVT" (powerpc). */
+    private static final int MAX_CHIP_WORDS = 3;
+
+    /**
+     * Where the chip name ends: before the first of the next few tokens that is a hardware IRQ
+     * ("27", "48758784-edge") or a "-name" (Xen), since some chip names have blanks; after
+     * the first token when there is none (3.x fused "PCI-MSI-edge", then the action).
+     */
+    private static int chipEnd(String d) {
+        int first = skipToken(d, 0);
+        int end = first;
+        for (int words = 1; words <= MAX_CHIP_WORDS; words++) {
+            int i = skipBlanks(d, end);
+            int t = skipToken(d, i);
+            if (i == t) {
+                break;
+            }
+            if (isHwirq(d, i, t) || d.charAt(i) == '-') {
+                return end;
+            }
+            end = t;
+        }
+        return first;
     }
 
     /** digits, then nothing or "-type": the hardware IRQ number and flow type. */

@@ -155,6 +155,13 @@ class InterruptsParserTest {
         ITS-MSI 524288 Edge      nvme0q0                              | nvme0q0
         xen-pirq    -ioapic-level  ata_piix                           | ata_piix
         xen-percpu    -virq      timer0                               | timer0
+        xen-dyn-lateeoi    -event     vif0-q1-rx                      | vif0-q1-rx
+        xen-pirq   1-ioapic-edge  i8042                               | i8042
+        Hyper-V PCIe MSI 4138201022465-edge      mlx5_comp0@pci:7870:00:02.0 | mlx5_comp0@pci:7870:00:02.0
+        OPAL EVT  11 Level     opal-msg                               | opal-msg
+        ITS-PCI-MSIX-0000:00:04.0   0 Edge      nvme0q0               | nvme0q0
+        PNV-PCI-MSI 134742017 Edge      mlx5_comp0@pci:0001:01:00.0   | mlx5_comp0@pci:0001:01:00.0
+        PCI-MSI-edge      PCIe PME, pciehp                            | PCIe PME;pciehp
         IO-APIC    4-edge                                             |
         PCI-MSI-edge                                                  |
         IR-PCI-MSI 49283090-edge                                      |

@@ -1,0 +1,106 @@
+package io.github.sysloadexporter.detect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.sysloadexporter.FixtureRoot;
+import io.github.sysloadexporter.procfs.Interrupts;
+import io.github.sysloadexporter.procfs.ProcFs;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Each driver family's and architecture's fixture host: the receive lines chosen for every
+ * NIC, as the driver's source says they are (see each host's README), and a --info report
+ * that gives a reason for every line it lists.
+ */
+class FixtureHostsTest {
+    /** "34-41 43" as labels 34..41 and 43; "-" for none. */
+    static List<String> labels(String spec) {
+        List<String> out = new ArrayList<>();
+        if (spec.equals("-")) {
+            return out;
+        }
+        for (String part : spec.trim().split(" +")) {
+            String[] range = part.split("-");
+            int from = Integer.parseInt(range[0]);
+            int to = range.length == 1 ? from : Integer.parseInt(range[1]);
+            for (int i = from; i <= to; i++) {
+                out.add(Integer.toString(i));
+            }
+        }
+        return out;
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+        nic-aws-ena          | ens5        | 34-41
+        nic-aws-ena          | ens6        | 43-50
+        arch-arm64-gicv3     | ens5        | 20-23
+        arch-arm64-gicv3-6.18 | ens5       | 20-23
+        nic-gcp-gve          | ens4        | 35-38
+        nic-gcp-gve-legacy   | ens4        | 35-38
+        nic-azure-netvsc     | eth0        | -
+        nic-azure-netvsc     | enP30832s1  | 25-28
+        arch-x86-hyperv      | eth0        | -
+        nic-vmware-vmxnet3   | ens192      | 27-30
+        nic-kvm-virtio       | enp1s0      | 30 32 34 36
+        nic-kvm-virtio       | enp2s0      | 39
+        arch-x86-kvm         | enp1s0      | 29 31
+        arch-x86-xen         | eth0        | 75 77
+        nic-mellanox         | ens1f0np0   | 137-144
+        nic-mellanox         | ens1f1np1   | 146-153
+        nic-mellanox         | enp94s0     | 155-170
+        arch-ppc64le-xive    | enP1p1s0f0  | 42-49
+        nic-broadcom         | ens2f0np0   | 137-140
+        nic-broadcom         | eno1        | 164-167
+        nic-broadcom         | eno2        | 169-172
+        nic-misc-a           | enp175s0np0 | 176-179
+        nic-misc-a           | enp175s0np1 | 182-185
+        nic-misc-a           | ens1f0np0   | 135-138
+        nic-misc-a           | ens3f0      | 149-152
+        nic-misc-a           | ens4f0      | 166-169
+        nic-intel-a          | ens1f0      | 41-48
+        nic-intel-a          | ens2f0      | 61-68
+        nic-intel-a          | ens2f1      | -
+        arch-x86-metal       | eno1        | 138-145
+        nic-intel-a-vm       | eth0        | 27-30
+        nic-intel-a-vm       | eth1        | 32-35
+        nic-intel-b          | eno1        | 41-48
+        nic-intel-b          | enp5s0      | 59-62
+        nic-intel-b          | enp0s31f6   | 63
+        nic-intel-b          | enp6s0      | 64
+        nic-intel-b          | ens3f0      | 70-77
+        nic-intel-b          | ens3f0v0    | 88-89
+        nic-hns3             | enp125s0f0  | 41-48
+        nic-hns3             | enp125s0f0v0 | 68-71
+        nic-ionic-enic       | enp181s0    | 41-48
+        nic-ionic-enic       | enp182s0    | 55-58
+        nic-ionic-enic       | eno5        | 60-63
+        nic-ionic-enic       | eno6        | 70
+        nic-octeontx2        | enP2p2s0    | 120-127
+        nic-octeontx2        | enP2p2s0f1  | 197-200
+        """)
+    void receiveLinesAsTheDriverSourceSays(String host, String nicName, String expected) throws Exception {
+        Path root = FixtureRoot.of(host);
+        Interrupts irqs = new ProcFs(root.resolve("proc")).interrupts();
+        NicScan scan = NicDetector.scan(root.resolve("sys"));
+        Nic nic = scan.nics().stream().filter(n -> n.name().equals(nicName)).findFirst().orElseThrow();
+        List<String> got = IrqMatcher.receiveIrqs(nic, irqs).stream().map(IrqChoice::irq).toList();
+        assertEquals(labels(expected), got);
+
+        String report = DetectionReport.render(scan, irqs, new DiskScan(List.of(), List.of()));
+        assertTrue(report.contains("  " + nicName + ": watched, device link -> "), report);
+        for (IrqChoice c : IrqMatcher.classify(nic, irqs)) {
+            // every listed line says which rule tied it and what it is, with its source when known
+            assertTrue(c.why().contains(" -> receive: ") || c.why().contains(" -> not receive: "), c.why());
+            assertTrue(report.contains("IRQ " + c.irq() + " "), report);
+        }
+        if (expected.equals("-") && nic.driver().filter(DriverTable.NO_LINES::contains).isPresent()) {
+            assertTrue(report.contains(nicName + ": watched") && report.contains("no receive IRQ line"), report);
+        }
+    }
+}
