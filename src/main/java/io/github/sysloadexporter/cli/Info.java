@@ -33,6 +33,11 @@ final class Info {
         line(out, "refresh rate", c.refreshSeconds() + " s");
         line(out, "interrupt threshold", c.interruptThreshold() + " %");
 
+        List<String> warnings = UnknownNames.warnings(c);
+        if (!warnings.isEmpty()) {
+            out.append("Warnings:\n");
+            warnings.forEach(w -> out.append("  ").append(w).append('\n'));
+        }
         ProcFs proc = new ProcFs(c.procfs());
         DetectedTargets targets = new DetectedTargets(c.sysfs(), c.nics(), c.disks());
         Interrupts before = proc.interrupts();

@@ -193,6 +193,9 @@ public final class Main implements Callable<Integer> {
         }
         log.info("sysload-exporter {} serving {} on {}", BuildInfo.current().version(), config.telemetryPath(),
                 listenAddress);
+        for (String warning : UnknownNames.warnings(config)) {
+            log.warn(warning);
+        }
         stop.await();
         log.info("stopping");
         daemon.close();

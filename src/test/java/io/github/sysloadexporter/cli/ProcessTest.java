@@ -134,5 +134,12 @@ class ProcessTest {
         assertFalse(r.out().matches("(?s).*IRQ (34|36|39)[^\n]*: chosen.*"), r.out()); // rng, disk, tx
         assertTrue(r.out().contains("vda: watched"), r.out());
         assertTrue(r.out().contains("loop0: not watched"), r.out());
+
+        r = run("--info", "--path.procfs", FixtureRoot.of("virtio-2cpu/proc").toString(),
+                "--path.sysfs", FixtureRoot.of("virtio-2cpu/sys").toString(), "-i", "eth0,eht0", "-b", "vdb");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("Warnings:\n  -i eht0: no interface of that name"), r.out());
+        assertTrue(r.out().contains("  -b vdb: no block device of that name"), r.out());
+        assertFalse(r.out().contains("-i eth0:"), r.out());
     }
 }

@@ -1,0 +1,34 @@
+package io.github.sysloadexporter.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.github.sysloadexporter.FixtureRoot;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** -i and -b names that name nothing: one warning each; real names, and old-style IRQ names, none. */
+class UnknownNamesTest {
+    static final Path PROC = FixtureRoot.of("virtio-2cpu/proc");
+    static final Path SYS = FixtureRoot.of("virtio-2cpu/sys");
+
+    static Config config(List<String> nics, List<String> disks) {
+        return new Config(new InetSocketAddress("127.0.0.1", 0), "/metrics", PROC, SYS, 1, nics, disks, 40);
+    }
+
+    @Test
+    void typosAreNamedRealNamesAreNot() {
+        assertEquals(List.of(
+                "-i eht0: no interface of that name in " + SYS.resolve("class/net") + " and no line of "
+                        + PROC.resolve("interrupts") + " names it; watched anyway, in case it appears",
+                "-b vdb: no block device of that name in " + SYS.resolve("block") + " or "
+                        + PROC.resolve("diskstats") + "; watched anyway, in case it appears"),
+                UnknownNames.warnings(config(List.of("eth0", "virtio2-input", "eht0"), List.of("vda", "loop3", "vdb"))));
+    }
+
+    @Test
+    void detectionGivesNoWarning() {
+        assertEquals(List.of(), UnknownNames.warnings(config(List.of(), List.of())));
+    }
+}
