@@ -112,6 +112,11 @@ public final class NicDetector {
                     "no device link: IRQ lines matched by interface name only");
         }
         Path target = device.toRealPath();
+        if (target.getFileName() == null) {
+            // a link to / (a broken copy of sysfs): no device to name vectors after
+            return new Nic(name, Optional.empty(), Optional.empty(), Set.of(),
+                    "device link -> /: IRQ lines matched by interface name only");
+        }
         String leaf = target.getFileName().toString();
         Optional<String> driver = driver(target);
         Optional<String> busDevice = Optional.empty();
@@ -160,7 +165,8 @@ public final class NicDetector {
         }
         Set<Integer> irqs = new TreeSet<>();
         for (String entry : sortedEntries(dir)) {
-            if (entry.chars().allMatch(Character::isDigit) && !entry.isEmpty()) {
+            // IRQ numbers are ints in the kernel; anything else is no entry the kernel made
+            if (!entry.isEmpty() && entry.length() <= 9 && entry.chars().allMatch(c -> c >= '0' && c <= '9')) {
                 irqs.add(Integer.parseInt(entry));
             }
         }

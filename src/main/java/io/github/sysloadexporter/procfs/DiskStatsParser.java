@@ -76,13 +76,15 @@ public final class DiskStatsParser {
             }
             long major = c.unsignedNumber("major number");
             c.skipBlanks();
-            long minor = c.atLineEnd() ? -1 : c.unsignedNumber("minor number");
+            boolean hasMinor = !c.atLineEnd();
+            long minor = hasMinor ? c.unsignedNumber("minor number") : 0;
             c.skipBlanks();
             if (c.atLineEnd()) {
-                throw c.error("line ends before the device name: " + (minor < 0 ? 1 : 2)
+                throw c.error("line ends before the device name: " + (hasMinor ? 2 : 1)
                         + " of at least " + MIN_FIELDS + " fields (truncated line?)");
             }
-            if (major > Integer.MAX_VALUE || minor > Integer.MAX_VALUE || major < 0) {
+            // unsignedNumber gives values of 2^63 and above as negative longs
+            if (major > Integer.MAX_VALUE || minor > Integer.MAX_VALUE || major < 0 || minor < 0) {
                 throw c.error("device number out of range");
             }
             int nameStart = c.pos;

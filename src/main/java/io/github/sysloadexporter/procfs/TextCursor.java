@@ -246,6 +246,12 @@ final class TextCursor {
         return sb.append('\'').toString();
     }
 
+    /** Like {@link #quote} without the quote marks: text[start, end) as one printable piece. */
+    String printable(int start, int end) {
+        String q = quote(start, end);
+        return q.substring(1, q.length() - 1);
+    }
+
     /** Quotes the token at the cursor. */
     String quoteToken() {
         return quote(pos, tokenEnd(pos));

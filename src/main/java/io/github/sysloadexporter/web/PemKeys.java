@@ -59,7 +59,12 @@ final class PemKeys {
         CertificateFactory cf = CertificateFactory.getInstance("X.509");
         for (Block b : blocks(pem)) {
             if (b.label().equals("CERTIFICATE")) {
-                certs.add((X509Certificate) cf.generateCertificate(new ByteArrayInputStream(b.der())));
+                try {
+                    certs.add((X509Certificate) cf.generateCertificate(new ByteArrayInputStream(b.der())));
+                } catch (RuntimeException e) {
+                    // the JDK's parsers throw these on some malformed keys (an empty Ed25519 key)
+                    throw new CertificateException("malformed certificate: " + e, e);
+                }
             }
         }
         if (certs.isEmpty()) {

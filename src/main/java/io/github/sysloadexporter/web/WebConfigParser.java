@@ -1,5 +1,6 @@
 package io.github.sysloadexporter.web;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -66,6 +67,10 @@ final class WebConfigParser {
             root = new Yaml(new SafeConstructor(options)).load(text);
         } catch (YAMLException e) {
             throw error("is not valid YAML: " + oneLine(e.getMessage()));
+        } catch (RuntimeException e) {
+            // SafeConstructor's own faults on odd tags (!!binary with bad base64, !!str on a
+            // list, an implicit float of '._'): the file is still just bad input
+            throw error("is not valid YAML: " + oneLine(String.valueOf(e.getMessage())));
         }
         if (root == null) {
             return WebConfig.NONE; // an empty file: plain HTTP, no authentication, as exporter-toolkit does
@@ -240,7 +245,14 @@ final class WebConfigParser {
 
     private Path path(Map<String, Object> t, String key) throws WebConfigException {
         String s = string(t.get(key), "tls_server_config." + key);
-        return s == null || s.isEmpty() ? null : dir.resolve(s).normalize();
+        if (s == null || s.isEmpty()) {
+            return null;
+        }
+        try {
+            return dir.resolve(s).normalize();
+        } catch (InvalidPathException e) {
+            throw error("key tls_server_config." + key + ": not a path: " + e.getReason());
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -274,7 +286,21 @@ final class WebConfigParser {
     }
 
     private WebConfigException error(String what) {
-        return new WebConfigException("web config " + file + ": " + what);
+        return new WebConfigException("web config " + file + ": " + printable(what));
+    }
+
+    /** Keys and values are echoed in messages: their control characters escaped, so it stays one line. */
+    private static String printable(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c >= 0x7f && c <= 0x9f || c == 0x2028 || c == 0x2029) {
+                sb.append(String.format("\\x%02x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
     }
 
     private static String oneLine(String s) {

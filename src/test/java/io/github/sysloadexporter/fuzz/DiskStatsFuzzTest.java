@@ -7,7 +7,7 @@ import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.github.sysloadexporter.procfs.DiskStat;
 import io.github.sysloadexporter.procfs.DiskStatsParser;
-import io.github.sysloadexporter.procfs.ProcfsFormatException;
+import io.github.sysloadexporter.procfs.DiskStats;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
@@ -29,18 +29,18 @@ class DiskStatsFuzzTest {
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void parse(byte[] input) {
         ProcText text = ProcText.of(input);
-        List<DiskStat> disks;
+        DiskStats parsed;
         try {
-            disks = DiskStatsParser.parse("/proc/diskstats", text);
-        } catch (ProcfsFormatException e) {
-            // the declared failure; a parser that skips bad lines instead is fine too
-            text.assertWellFormed(e, "/proc/diskstats");
-            return;
+            parsed = DiskStatsParser.parse("/proc/diskstats", text);
         } finally {
             text.assertLinearReads("DiskStatsParser");
         }
+        // a bad line is skipped, never thrown: each says where and why
+        text.assertWellFormed(parsed.skipped(), "/proc/diskstats");
+        List<DiskStat> disks = parsed.disks();
         int lines = text.lines();
-        assertTrue(disks.size() <= lines, () -> disks.size() + " disks from " + lines + " lines");
+        assertTrue(disks.size() + parsed.skipped().count() <= lines,
+                () -> disks.size() + " disks and " + parsed.skipped().count() + " skipped from " + lines + " lines");
         long retained = 0;
         for (DiskStat d : disks) {
             assertNotNull(d.name());

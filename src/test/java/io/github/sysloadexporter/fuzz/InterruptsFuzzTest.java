@@ -44,6 +44,7 @@ class InterruptsFuzzTest {
         } finally {
             text.assertLinearReads("InterruptsParser");
         }
+        text.assertWellFormed(irqs.skipped(), "/proc/interrupts");
         int columns = irqs.cpuIds().length;
         assertTrue(columns > 0, "a header without CPU columns, yet no error");
         for (int id : irqs.cpuIds()) {
@@ -51,8 +52,9 @@ class InterruptsFuzzTest {
         }
         int lines = text.lines();
         // the header is a line of its own
-        assertTrue(irqs.lines().size() + 1 <= lines,
-                () -> irqs.lines().size() + " IRQ lines and a header from " + lines + " lines");
+        assertTrue(irqs.lines().size() + irqs.skipped().count() + 1 <= lines,
+                () -> irqs.lines().size() + " IRQ lines, " + irqs.skipped().count() + " skipped and a header from "
+                        + lines + " lines");
         // the Strings kept, each once (actions are cut from the description)
         Set<String> kept = Collections.newSetFromMap(new IdentityHashMap<>());
         for (IrqLine l : irqs.lines()) {

@@ -39,13 +39,15 @@ class ProcStatFuzzTest {
             text.assertLinearReads("ProcStatParser");
         }
         assertNotNull(stat.total(), "no aggregate cpu line, yet no error");
+        text.assertWellFormed(stat.skipped(), "/proc/stat");
         for (int cpu : stat.perCpu().keySet()) {
             assertTrue(cpu >= 0, () -> "negative CPU id " + cpu);
         }
-        // each cpuN, the aggregate cpu line, intr and ctxt come from lines of their own
+        // each cpuN, the aggregate cpu line, intr, ctxt and each skipped line are lines of their own
         int lines = text.lines();
-        assertTrue(stat.perCpu().size() + 3 <= lines,
-                () -> stat.perCpu().size() + " cpuN entries from " + lines + " lines");
+        long used = stat.perCpu().size() + 1 + (stat.interrupts().isPresent() ? 1 : 0)
+                + (stat.contextSwitches().isPresent() ? 1 : 0) + stat.skipped().count();
+        assertTrue(used <= lines, () -> used + " lines used of " + lines);
         long retained = (long) stat.perCpu().size() * BYTES_PER_CPU;
         assertTrue(retained <= 16L * text.length() + 1024,
                 () -> "about " + retained + " bytes kept from " + text.length() + " bytes of input");

@@ -78,6 +78,16 @@ final class ProcText implements CharSequence {
      * The declared format exception: names the file given, a line of the input (0: the file as
      * a whole), and has a one-line message, since it goes to the log as one line.
      */
+    /** Every kept problem of the skipped lines names the file and its line, in one printable line. */
+    void assertWellFormed(io.github.sysloadexporter.procfs.Skipped skipped, String source) {
+        assertTrue(skipped.count() >= skipped.first().size() && skipped.count() <= lines(),
+                () -> skipped.count() + " skipped of " + lines() + " lines");
+        for (ProcfsFormatException e : skipped.first()) {
+            assertWellFormed(e, source);
+            assertTrue(e.line() > 0, () -> "a skipped line without its number: " + e.getMessage());
+        }
+    }
+
     void assertWellFormed(ProcfsFormatException e, String source) {
         assertTrue(source.equals(e.source()), () -> "source " + e.source() + ", not " + source);
         assertTrue(e.line() >= 0 && e.line() <= lines(),

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Timeout;
 class SysfsScanFuzzTest {
     /** Longest input read: a tree of {@link SysfsTree#MAX_ENTRIES} entries fits. */
     static final int MAX_LEN = 4096;
-    private static final Pattern VIRTIO = Pattern.compile("virtio\\d+");
+    private static final Pattern VIRTIO = Pattern.compile("(virtio|vif)\\d+");
     private static final Pattern PCI =
             Pattern.compile("\\p{XDigit}{4,}:\\p{XDigit}{2}:\\p{XDigit}{2}\\.[0-7]");
 
@@ -78,7 +78,7 @@ class SysfsScanFuzzTest {
         List<String> seen = new ArrayList<>();
         for (Nic n : scan.nics()) {
             seen.add(n.name());
-            n.virtioDevice().ifPresent(v -> assertTrue(VIRTIO.matcher(v).matches(), () -> "virtio device " + v));
+            n.busDevice().ifPresent(v -> assertTrue(VIRTIO.matcher(v).matches(), () -> "bus device " + v));
             n.pciAddress().ifPresent(p -> assertTrue(PCI.matcher(p).matches(), () -> "PCI function " + p));
             for (int irq : n.msiIrqs()) {
                 assertTrue(irq >= 0, () -> n.name() + ": negative MSI IRQ " + irq);
