@@ -135,8 +135,6 @@ public final class InterruptsParser {
             numbered &= TextCursor.isDigit(c.charAt(i));
         }
         String irq = c.substring(labelStart, colon);
-        // the label as messages show it: a garbled file's bytes escaped, one printable line
-        String quoted = c.printable(labelStart, colon);
         c.pos = colon + 1;
 
         int k = 0;
@@ -147,16 +145,16 @@ public final class InterruptsParser {
             }
             if (k == columns) {
                 // More columns than the header: a CPU came online while the kernel printed.
-                throw c.error("IRQ " + quoted + " has more counts than the " + columns
+                throw c.error("IRQ " + c.printable(labelStart, colon) + " has more counts than the " + columns
                         + " CPU columns of the header");
             }
             counts[k++] = c.unsignedNumber("count");
         }
         if (k < columns && numbered) {
             throw c.error(c.atLineEnd()
-                    ? "IRQ " + quoted + " has " + k + " counts, the header has " + columns
+                    ? "IRQ " + c.printable(labelStart, colon) + " has " + k + " counts, the header has " + columns
                             + " CPU columns (truncated line?)"
-                    : "IRQ " + quoted + ": expected " + columns + " counts, found " + k
+                    : "IRQ " + c.printable(labelStart, colon) + ": expected " + columns + " counts, found " + k
                             + " before " + c.quoteToken());
         }
         // Named lines may print fewer columns (x86's ERR and MIS, arm64's Err print one): the

@@ -46,16 +46,21 @@ class FaultInjectionTest {
 
     @BeforeEach
     void start() throws Exception {
-        EndToEndTest.writeProc(proc, 0);
-        Config config = new Config(new InetSocketAddress("127.0.0.1", 0), "/metrics", proc, EndToEndTest.SYSFS, 1,
-                List.of(), List.of(), 40);
-        daemon = Daemon.start(config, nanos::get, wall::get, new ProcessStatsReader(), false);
-        daemon.sampler().tick();
-        step(1);
+        startOn(EndToEndTest.SYSFS);
         String s = scrape();
         assertValue(s, "sysload_sysload", 70);
         assertValue(s, "sysload_io_util{device=\"vda\",}", 25);
         assertValue(s, "sysload_sample_failures_total", 0);
+    }
+
+    /** The daemon over the test's procfs and this sysfs, after its first interval (step 0 to 1). */
+    void startOn(Path sysfs) throws IOException {
+        EndToEndTest.writeProc(proc, 0);
+        Config config = new Config(new InetSocketAddress("127.0.0.1", 0), "/metrics", proc, sysfs, 1,
+                List.of(), List.of(), 40);
+        daemon = Daemon.start(config, nanos::get, wall::get, new ProcessStatsReader(), false);
+        daemon.sampler().tick();
+        step(1);
     }
 
     @AfterEach
@@ -347,12 +352,7 @@ class FaultInjectionTest {
     void sysfsWithoutBlockCostsTheDisksOnly(@TempDir Path sysfs) throws Exception {
         daemon.close();
         Files.createSymbolicLink(sysfs.resolve("class"), EndToEndTest.SYSFS.resolve("class").toAbsolutePath());
-        EndToEndTest.writeProc(proc, 0);
-        Config config = new Config(new InetSocketAddress("127.0.0.1", 0), "/metrics", proc, sysfs, 1,
-                List.of(), List.of(), 40);
-        daemon = Daemon.start(config, nanos::get, wall::get, new ProcessStatsReader(), false);
-        daemon.sampler().tick();
-        step(1);
+        startOn(sysfs);
         String s = scrape();
         assertValue(s, "sysload_sample_failures_total", 0);
         assertValue(s, "sysload_sysload", 70);

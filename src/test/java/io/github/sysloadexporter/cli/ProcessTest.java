@@ -106,7 +106,7 @@ class ProcessTest {
     @Test
     void servesRealProcAndStopsOnSigtermWithStatusZero() throws Exception {
         int port = freePort();
-        Process p = spawn("--web.listen-address", "127.0.0.1:" + port);
+        Process p = spawn("--web.listen-address", "127.0.0.1:" + port, "-b", "nosuchdisk0");
         try {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
             String body = awaitFirstSample(http, port);
@@ -119,6 +119,10 @@ class ProcessTest {
             assertTrue(p.waitFor(2, TimeUnit.SECONDS), "still running 2 s after SIGTERM");
             assertEquals(0, p.exitValue());
             assertTrue(System.nanoTime() - start < 2_000_000_000L);
+            // the -b typo: one warning at start, naming it
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(1, err.lines().filter(l -> l.contains("-b nosuchdisk0: no block device of that name")).count(),
+                    err);
         } finally {
             p.destroyForcibly();
         }
