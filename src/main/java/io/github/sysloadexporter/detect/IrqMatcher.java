@@ -222,7 +222,8 @@ public final class IrqMatcher {
                 }
             }
             for (IrqForm form : forms) {
-                if (!form.namesInterface()) {
+                // the bare {if} matches any name: only forms with more to them say whose a name is
+                if (!form.namesInterface() || form.template().equals("{if}")) {
                     continue;
                 }
                 Optional<Matcher> m = form.match(action, names, true);
