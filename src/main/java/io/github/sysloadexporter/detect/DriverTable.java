@@ -30,7 +30,12 @@ import java.util.Set;
  * <li>mlx4 and nfp serve several interfaces from one PCI function; mlx4's names do not say
  *     which port, so both ports take all its completion vectors.</li>
  * <li>bnxt_re, qedr and mlx5's sub-function control vectors are RDMA or management vectors
- *     on the NIC's PCI function: control.</li>
+ *     on the NIC's PCI function: control. mlx5's sub-function completion vectors carry the
+ *     SF's traffic, not that of the PCI function's own interface, which they are tied to by
+ *     the PF's address: not its receive lines (the SF's interface, on an auxiliary device,
+ *     has no lines of its own and takes all CPUs).</li>
+ * <li>mlx4 before 4.2 (pool mode) names its per-ring vectors after the interface,
+ *     {@code enp4s0-N}.</li>
  * <li>Forms a driver can format but whose ring mapping never reaches them in the kernels of
  *     today are left out: i40e and iavf {@code -rx-N}/{@code -tx-N} (rings are always paired),
  *     hns3 {@code -Rx-N}/{@code -Tx-N}, igb/igc {@code -unused}, ixgbe {@code -rx-N} and
@@ -75,7 +80,7 @@ final class DriverTable {
         form("mlx5_core", "drivers/net/ethernet/mellanox/mlx5/core/pci_irq.c", "%s@pci:%s", "mlx5_async@pci:{pci}", CONTROL, "mlx5_async@pci:0000:3b:00.0"),
         form("mlx5_core", "drivers/net/ethernet/mellanox/mlx5/core/pci_irq.c", "%s@pci:%s", "mlx5_combined{n}@pci:{pci}", COMBINED, "mlx5_combined0@pci:0000:3b:00.0"),
         form("mlx5_core", "drivers/net/ethernet/mellanox/mlx5/core/pci_irq.c", "%s@pci:%s", "mlx5_sf_ctrl{n}@pci:{pci}", CONTROL, "mlx5_sf_ctrl17@pci:0000:3b:00.0"),
-        form("mlx5_core", "drivers/net/ethernet/mellanox/mlx5/core/pci_irq.c", "%s@pci:%s", "mlx5_sf_comp{n}@pci:{pci}", COMBINED, "mlx5_sf_comp18@pci:0000:3b:00.0"),
+        form("mlx5_core", "drivers/net/ethernet/mellanox/mlx5/core/pci_irq.c", "%s@pci:%s", "mlx5_sf_comp{n}@pci:{pci}", CONTROL, "mlx5_sf_comp18@pci:0000:3b:00.0"),
         form("mlx5_core", "drivers/net/ethernet/mellanox/mlx5/core/eq.c", "%s@pci:%s", "mlx5_cmd_eq@pci:{pci}", CONTROL, "mlx5_cmd_eq@pci:0000:3b:00.0"),
         form("mlx5_core", "drivers/net/ethernet/mellanox/mlx5/core/eq.c", "%s@pci:%s", "mlx5_async_eq@pci:{pci}", CONTROL, "mlx5_async_eq@pci:0000:3b:00.0"),
         form("mlx5_core", "drivers/net/ethernet/mellanox/mlx5/core/eq.c", "%s@pci:%s", "mlx5_pages_eq@pci:{pci}", CONTROL, "mlx5_pages_eq@pci:0000:3b:00.0"),
@@ -83,6 +88,7 @@ final class DriverTable {
         form("mlx4_core", "drivers/net/ethernet/mellanox/mlx4/eq.c", "mlx4-async@pci:%s", "mlx4-async@pci:{pci}", CONTROL, "mlx4-async@pci:0000:5e:00.0"),
         form("mlx4_core", "drivers/net/ethernet/mellanox/mlx4/eq.c", "mlx4-%d@%s", "mlx4-{n}@{pci}", COMBINED, "mlx4-1@0000:5e:00.0"),
         form("mlx4_core", "drivers/net/ethernet/mellanox/mlx4/eq.c", "mlx4-comp-%d@pci:%s", "mlx4-comp-{n}@pci:{pci}", COMBINED, "mlx4-comp-0@pci:0000:5e:00.0"),
+        form("mlx4_core", "drivers/net/ethernet/mellanox/mlx4/en_cq.c", "%s-%d", "{if}-{n}", COMBINED, "enp4s0-0"),
         form("mlx4_core", "drivers/net/ethernet/mellanox/mlx4/eq.c", "DRV_NAME \"@pci:%s\"", "mlx4_core@pci:{pci}", COMBINED, "mlx4_core@pci:0000:5e:00.0"),
         form("bnxt_en", "drivers/net/ethernet/broadcom/bnxt/bnxt.c", "%s-%s-%d", "{if}-TxRx-{n}", COMBINED, "ens2f0np0-TxRx-0"),
         form("bnxt_en", "drivers/net/ethernet/broadcom/bnxt/bnxt.c", "%s-%s-%d", "{if}-rx-{n}", RECEIVE, "ens2f0np0-rx-0"),
@@ -114,7 +120,6 @@ final class DriverTable {
         form("nfp", "drivers/net/ethernet/netronome/nfp/nfp_net_common.c", "%s-rxtx-%d", "ctrl-rxtx-{n}", CONTROL, "ctrl-rxtx-0"),
         form("nfp", "drivers/net/ethernet/netronome/nfp/nfp_net_common.c", "%s-exn", "ctrl-exn", CONTROL, "ctrl-exn"),
         form("nfp", "drivers/net/ethernet/netronome/nfp/nfp_net_common.c", "%s-lsc", "ctrl-lsc", CONTROL, "ctrl-lsc"),
-        form("nfp", "drivers/net/ethernet/netronome/nfp/nfp_net_common.c", "%s-shared", "{if}-shared", COMBINED, "enp175s0np0-shared"),
         form("i40e", "drivers/net/ethernet/intel/i40e/i40e_main.c", "%s-%s:misc", "i40e-{pci}:misc", SOLE, "i40e-0000:3b:00.0:misc"),
         form("i40e", "drivers/net/ethernet/intel/i40e/i40e_main.c", "%s-%s-%d (basename %s-%s)", "i40e-{if}-TxRx-{n}", COMBINED, "i40e-ens1f0-TxRx-0"),
         form("i40e", "drivers/net/ethernet/intel/i40e/i40e_main.c", "%s-%s-%d (basename %s-%s:fdir)", "i40e-{pci}:fdir-TxRx-{n}", CONTROL, "i40e-0000:3b:00.0:fdir-TxRx-0"),

@@ -20,6 +20,9 @@ import java.util.regex.Pattern;
 public final class NicDetector {
     /** Directory name of a virtio device in the device tree. */
     private static final Pattern VIRTIO = Pattern.compile("virtio\\d+");
+    /** phys_port_name of a switchdev representor of a VF or SF: pf0vf3, pf0sf88, c1pf0vf2. */
+    private static final Pattern REPRESENTOR = Pattern.compile("(c\\d+)?pf\\d+(vf|sf)\\d+");
+
     /** Directory name of a Xen network frontend: vif-N, whose vectors are named vifN-qK-rx. */
     private static final Pattern XEN_VIF = Pattern.compile("vif-(\\d+)");
     /** Directory name of a PCI function: domain (4 or more hex digits, VMD uses 5), bus, slot, function. */
@@ -81,6 +84,11 @@ public final class NicDetector {
         }
         if (Files.exists(dir.resolve("tun_flags"))) {
             return Optional.of("tun/tap (has tun_flags): a user-space interface without IRQs");
+        }
+        Optional<String> port = physPortName(dir);
+        if (port.isPresent() && REPRESENTOR.matcher(port.get()).matches()) {
+            return Optional.of("switchdev representor (phys_port_name " + port.get() + "): its traffic is"
+                    + " the VF's or SF's, whose interface is watched");
         }
         if (Files.exists(dir.resolve("device"))) {
             return Optional.empty();
@@ -145,6 +153,15 @@ public final class NicDetector {
             why.append(msi.isEmpty() ? ", no MSI vectors" : ", MSI IRQs " + new TreeSet<>(msi));
         }
         return new Nic(name, driver, busDevice, pci, msi, Set.of(), why.toString());
+    }
+
+    /** An interface's phys_port_name, if its driver has one (the read fails with EOPNOTSUPP otherwise). */
+    private static Optional<String> physPortName(Path dir) {
+        try {
+            return Optional.of(Files.readString(dir.resolve("phys_port_name")).trim());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     /** The driver bound to the device: the name its {@code driver} link points to. */

@@ -83,8 +83,38 @@ class FixtureHostsTest {
         nic-ionic-enic       | eno6        | 70
         nic-octeontx2        | enP2p2s0    | 120-127
         nic-octeontx2        | enP2p2s0f1  | 197-200
+        nic-single-vector    | eno1        | 139
+        nic-single-vector    | enp1s0f0np0 | 16
+        nic-single-vector    | enp3s0f0    | 18
+        nic-single-vector    | enp5s0f0    | 137
+        nic-split-queues     | ens2f0np0   | 134-137
+        nic-split-queues     | ens3f0np0   | 146-150
+        nic-vmware-vmxnet3-split | ens192  | 31-38
+        nic-vmware-vmxnet3-split | ens224  | 18
+        nic-kvm-intx-vf      | enp1s0      | 22
+        nic-kvm-intx-vf      | enp2s0      | 28
+        nic-control-queues   | enp175s0    | 157-160
+        nic-control-queues   | enp94s0     | 135 137 139 141 143 145 147 149
+        nic-rdma-sf          | enp59s0f0np0 | 135-142
+        nic-rdma-sf          | enp59s0f0s88 | -
+        nic-rdma-sf          | enp216s0f0  | 153-156
+        nic-xen-netfront-single | eth0     | 74
+        nic-old-4.15         | enp59s0f0   | 64-71
+        nic-old-5.10         | enp59s0f0np0 | 62-69
+        nic-old-5.10         | enp94s0f0np0 | 70-77
+        nic-intel-split      | eno1        | 41-44
+        nic-intel-split      | ens2f0      | 72-79
+        nic-intel-split      | ens2f1      | 83-86
+        nic-intel-split      | ens3f0      | 60-63
+        nic-intel-old        | ens5        | 27-30
+        nic-hns3-old         | enp125s0f0  | 41-48
         """)
     void receiveLinesAsTheDriverSourceSays(String host, String nicName, String expected) throws Exception {
+        // a switchdev representor is not a NIC to watch: its traffic is its VF's or SF's
+        if (host.equals("nic-rdma-sf")) {
+            assertTrue(NicDetector.scan(FixtureRoot.of(host).resolve("sys")).excluded().stream()
+                    .anyMatch(x -> x.name().equals("enp59s0f0npf0sf88") && x.why().startsWith("switchdev representor")));
+        }
         Path root = FixtureRoot.of(host);
         Interrupts irqs = new ProcFs(root.resolve("proc")).interrupts();
         NicScan scan = NicDetector.scan(root.resolve("sys"));
