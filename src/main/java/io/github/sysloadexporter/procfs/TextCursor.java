@@ -23,6 +23,8 @@ final class TextCursor {
     private static final int MAX_LAST_DIGIT = (int) Long.remainderUnsigned(-1L, 10);
     /** Longest piece of a bad token quoted in a message: enough to recognise it. */
     private static final int QUOTE_LIMIT = 40;
+    /** Hex digits for quoting: String.format per byte made a file of garbage slow to report. */
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private final String source;
     private CharSequence text;
@@ -235,9 +237,10 @@ final class TextCursor {
             if (c >= 0x20 && c < 0x7f && c != '\'' && c != '\\') {
                 sb.append(c);
             } else if (c <= 0xff) {
-                sb.append(String.format("\\x%02x", (int) c));
+                sb.append("\\x").append(HEX[c >> 4]).append(HEX[c & 0xf]);
             } else {
-                sb.append(String.format("\\u%04x", (int) c));
+                sb.append("\\u").append(HEX[c >> 12]).append(HEX[(c >> 8) & 0xf]).append(HEX[(c >> 4) & 0xf])
+                        .append(HEX[c & 0xf]);
             }
         }
         if (stop < end) {
