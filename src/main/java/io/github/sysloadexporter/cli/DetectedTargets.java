@@ -38,7 +38,7 @@ final class DetectedTargets implements Targets {
         } else {
             for (String name : explicitNics) {
                 if (NicDetector.isInterface(sysfs, name)) {
-                    nics.add(NicDetector.describe(sysfs, name));
+                    nics.add(NicDetector.describeWithSiblings(sysfs, name));
                 } else {
                     patterns.add(name);
                 }

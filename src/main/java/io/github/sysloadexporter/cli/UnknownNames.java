@@ -29,17 +29,19 @@ final class UnknownNames {
         ProcFs proc = new ProcFs(c.procfs());
         if (!c.nics().isEmpty()) {
             List<IrqLine> lines = List.of();
+            boolean readable = true;
             try {
                 Interrupts irqs = proc.interrupts((irq, actions) -> false); // names only, no counts
                 lines = irqs.lines();
             } catch (IOException | ProcfsFormatException e) {
-                // unreadable: only sysfs can vouch for the names
+                readable = false; // only sysfs can vouch for the names
             }
             for (String name : c.nics()) {
                 if (!NicDetector.isInterface(c.sysfs(), name) && !named(lines, name)) {
                     out.add("-i " + name + ": no interface of that name in " + c.sysfs().resolve("class/net")
-                            + " and no line of " + c.procfs().resolve("interrupts")
-                            + " names it; watched anyway, in case it appears");
+                            + (readable ? " and no line of " + c.procfs().resolve("interrupts") + " names it"
+                                    : " (" + c.procfs().resolve("interrupts") + " unreadable)")
+                            + "; watched anyway, in case it appears");
                 }
             }
         }

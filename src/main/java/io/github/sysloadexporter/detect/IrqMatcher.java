@@ -64,7 +64,7 @@ public final class IrqMatcher {
     public static List<IrqChoice> explicitIrqs(Path sysfs, String name, Interrupts interrupts)
             throws IOException {
         if (NicDetector.isInterface(sysfs, name)) {
-            return receiveIrqs(NicDetector.describe(sysfs, name), interrupts);
+            return receiveIrqs(NicDetector.describeWithSiblings(sysfs, name), interrupts);
         }
         return patternIrqs(name, interrupts);
     }
@@ -221,23 +221,31 @@ public final class IrqMatcher {
                     return fromForm(form, m.get(), "");
                 }
             }
+            // Of the forms that fit with any interface name, the one that leaves the shortest
+            // name: eth0-tx-0 is {if}-tx-{n} of eth0, not {if}-{n} of "eth0-tx".
+            IrqForm best = null;
+            Matcher bestMatch = null;
             for (IrqForm form : forms) {
                 // the bare {if} matches any name: only forms with more to them say whose a name is
                 if (!form.namesInterface() || form.template().equals("{if}")) {
                     continue;
                 }
                 Optional<Matcher> m = form.match(action, names, true);
-                if (m.isPresent()) {
-                    String other = m.get().group("if");
-                    if (nic.siblings().contains(other)) {
-                        return new Verdict(IrqForm.Kind.CONTROL, form, -1, "a vector of " + other
-                                + ", another interface of the same PCI function (" + form.template() + ", "
-                                + form.driver() + ", " + form.source() + ")");
-                    }
-                    // named at probe, before udev gave the interface its name (hns3 before 5.3)
-                    return fromForm(form, m.get(), ", named after " + other
-                            + ", the interface's name when the driver named its vectors");
+                if (m.isPresent() && (bestMatch == null || m.get().group("if").length() < bestMatch.group("if").length())) {
+                    best = form;
+                    bestMatch = m.get();
                 }
+            }
+            if (best != null) {
+                String other = bestMatch.group("if");
+                if (nic.siblings().contains(other)) {
+                    return new Verdict(IrqForm.Kind.CONTROL, best, -1, "a vector of " + other
+                            + ", another interface of the same PCI function (" + best.template() + ", "
+                            + best.driver() + ", " + best.source() + ")");
+                }
+                // named at probe, before udev gave the interface its name
+                return fromForm(best, bestMatch, ", named after " + other
+                        + ", the interface's name when the driver named its vectors");
             }
             if (DriverTable.EXHAUSTIVE.contains(driver.get())) {
                 return new Verdict(IrqForm.Kind.CONTROL, null, -1, "no name " + driver.get() + " gives a queue vector");
@@ -272,9 +280,14 @@ public final class IrqMatcher {
      * the bare interface name decided as {@link IrqForm.Kind#SOLE}; any other a queue vector.
      */
     private static Verdict words(Nic nic, String action, String prefix) {
+        if (action.equals(nic.name())) {
+            return new Verdict(IrqForm.Kind.SOLE, null, -1, prefix + "bare interface name");
+        }
+        // the interface's own name is no word of the vector's: an interface called mgmt
+        String rest = isNamedAfter(action, nic.name()) ? action.substring(nic.name().length()) : action;
         boolean rx = false;
         boolean tx = false;
-        for (String word : WORD_SPLIT.split(action)) {
+        for (String word : WORD_SPLIT.split(rest)) {
             String w = word.toLowerCase(Locale.ROOT);
             if (CONTROL_WORD.matcher(w).matches()) {
                 return new Verdict(IrqForm.Kind.CONTROL, null, -1, prefix + "control vector (" + word + ")");
@@ -293,9 +306,6 @@ public final class IrqMatcher {
         }
         if (rx) {
             return new Verdict(IrqForm.Kind.RECEIVE, null, -1, prefix + "receive queue");
-        }
-        if (action.equals(nic.name())) {
-            return new Verdict(IrqForm.Kind.SOLE, null, -1, prefix + "bare interface name");
         }
         return new Verdict(IrqForm.Kind.RECEIVE, null, -1, prefix + "queue vector, neither transmit-only nor control");
     }

@@ -113,6 +113,30 @@ public final class NicDetector {
      * Describes an interface from its {@code device} link. Package-private for explicit
      * {@code -i} names, which are resolved this way whatever their kind.
      */
+    /**
+     * Describes an interface given by name ({@code -i}), with the other interfaces of its PCI
+     * function as siblings, as a scan would find them, so another port's vectors stay its own.
+     */
+    public static Nic describeWithSiblings(Path sysfs, String name) throws IOException {
+        Nic nic = describe(sysfs, name);
+        if (nic.pciAddress().isEmpty()) {
+            return nic;
+        }
+        Set<String> others = new TreeSet<>();
+        for (String other : sortedEntries(sysfs.resolve("class/net"))) {
+            if (!other.equals(name)) {
+                try {
+                    if (describe(sysfs, other).pciAddress().equals(nic.pciAddress())) {
+                        others.add(other);
+                    }
+                } catch (IOException e) {
+                    // gone meanwhile: no sibling
+                }
+            }
+        }
+        return others.isEmpty() ? nic : nic.withSiblings(others);
+    }
+
     public static Nic describe(Path sysfs, String name) throws IOException {
         Path device = sysfs.resolve("class/net").resolve(name).resolve("device");
         if (!Files.exists(device)) {
@@ -217,7 +241,7 @@ public final class NicDetector {
 
     /** True if the interface exists in class/net (as a link or directory, even if dangling). */
     public static boolean isInterface(Path sysfs, String name) {
-        return !name.isEmpty() && !name.contains("/")
+        return !name.isEmpty() && !name.contains("/") && !name.equals(".") && !name.equals("..")
                 && Files.exists(sysfs.resolve("class/net").resolve(name), LinkOption.NOFOLLOW_LINKS);
     }
 }

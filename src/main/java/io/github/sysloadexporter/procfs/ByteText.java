@@ -50,7 +50,7 @@ final class ByteText implements CharSequence {
     void readLines(FileChannel in, TextCursor cursor, TextCursor.LineSink sink, int maxLine)
             throws IOException, ProcfsFormatException {
         long offset = 0;
-        int start = 0;
+        int start = 0; // of the line not yet handed over
         int end = 0;
         boolean dropping = false; // inside the rest of an over-long line
         while (true) {
@@ -59,17 +59,10 @@ final class ByteText implements CharSequence {
                     System.arraycopy(bytes, start, bytes, 0, end - start);
                     end -= start;
                     start = 0;
-                } else if (bytes.length < maxLine) {
-                    bytes = Arrays.copyOf(bytes, Math.min(maxLine, bytes.length * 2));
-                    buffer = ByteBuffer.wrap(bytes);
                 } else {
-                    if (!dropping) {
-                        length = end;
-                        cursor.setLine(this, 0, end, true);
-                        sink.line(cursor);
-                    }
-                    dropping = true;
-                    end = 0;
+                    // the pending line is at most maxLine long (else it was cut below)
+                    bytes = Arrays.copyOf(bytes, Math.max(bytes.length + 1, Math.min(maxLine + 1, bytes.length * 2)));
+                    buffer = ByteBuffer.wrap(bytes);
                 }
             }
             buffer.clear().position(end);
@@ -86,18 +79,32 @@ final class ByteText implements CharSequence {
                     if (dropping) {
                         dropping = false;
                     } else {
-                        cursor.setLine(this, start, i, false);
-                        sink.line(cursor);
+                        handOver(cursor, sink, start, i, maxLine);
                     }
                     start = i + 1;
                 }
             }
+            if (dropping) {
+                start = end;
+            } else if (end - start > maxLine) {
+                handOver(cursor, sink, start, end, maxLine);
+                dropping = true;
+                start = end;
+            }
         }
         if (start < end && !dropping) {
-            length = end;
-            cursor.setLine(this, start, end, false);
-            sink.line(cursor);
+            handOver(cursor, sink, start, end, maxLine);
         }
+    }
+
+    /** Hands text[start, end) to the sink as a line, cut to maxLine bytes and flagged if longer. */
+    private void handOver(TextCursor cursor, TextCursor.LineSink sink, int start, int end, int maxLine)
+            throws ProcfsFormatException {
+        boolean cut = end - start > maxLine;
+        int stop = cut ? start + maxLine : end;
+        length = Math.max(length, stop);
+        cursor.setLine(this, start, stop, cut);
+        sink.line(cursor);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.github.sysloadexporter.procfs;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -58,7 +59,7 @@ final class ProcFile {
         try {
             if (in == null) {
                 in = FileChannel.open(path, StandardOpenOption.READ);
-                generated = in.size() == 0;
+                generated = in.size() == 0 && isGenerated(path);
             }
             reader.read(in);
         } catch (FileSystemException e) {
@@ -76,6 +77,19 @@ final class ProcFile {
             kept = in;
         } else {
             in.close();
+        }
+    }
+
+    /**
+     * Whether the file is one the kernel generates as it is read: size 0 on procfs or sysfs. An
+     * empty regular file (a fixture, a copy of /proc) is not, and is opened afresh each time.
+     */
+    private static boolean isGenerated(Path path) {
+        try {
+            String type = Files.getFileStore(path).type();
+            return type.equals("proc") || type.equals("sysfs");
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -10,9 +10,11 @@ import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -207,23 +209,26 @@ public final class Sampler implements AutoCloseable {
         if (detected && now - lastDetectNanos < every) {
             return;
         }
+        // One scan, one failure counted however many of its parts fail; each part logged apart.
         boolean ok = true;
         try {
             nicWatch = targets.nics();
             nicIrqsStale = true;
+            problems.over(SYSFS_NET, "network interfaces rescanned again");
         } catch (IOException | RuntimeException e) {
             ok = false;
-            failed(Source.SYSFS, SYSFS_NET, now, e, "network interfaces not rescanned, keeping the last ones: ");
+            problems.problem(SYSFS_NET, now, "network interfaces not rescanned, keeping the last ones: " + describe(e));
         }
         try {
             disks = Set.copyOf(targets.disks());
+            problems.over(SYSFS_BLOCK, "block devices rescanned again");
         } catch (IOException | RuntimeException e) {
             ok = false;
-            failed(Source.SYSFS, SYSFS_BLOCK, now, e, "block devices not rescanned, keeping the last ones: ");
+            problems.problem(SYSFS_BLOCK, now, "block devices not rescanned, keeping the last ones: " + describe(e));
         }
-        if (ok) {
-            read(Source.SYSFS, now, Skipped.NONE);
-        }
+        SourceHealth h = health.get(Source.SYSFS);
+        health.put(Source.SYSFS, ok ? new SourceHealth(true, h.failures(), h.skippedLines())
+                : new SourceHealth(false, h.failures() + 1, h.skippedLines()));
         detected = true;
         detectFailed = !ok;
         lastDetectNanos = now;
@@ -244,15 +249,27 @@ public final class Sampler implements AutoCloseable {
             failed(Source.INTERRUPTS, Source.INTERRUPTS.label(), now, e, "keeping the NICs' last known CPUs: ");
             return;
         }
-        read(Source.INTERRUPTS, now, irqs.skipped());
-        if (nicIrqsStale) {
-            nicIrqs = Map.copyOf(nicWatch.receiveIrqs(irqs));
-            Set<String> all = new HashSet<>();
-            nicIrqs.values().forEach(all::addAll);
-            watchedIrqs = Set.copyOf(all);
-            nicIrqsStale = false;
+        try {
+            if (nicIrqsStale) {
+                // in the scan's order (-i order): of NICs whose groups are alike, the first is si_cpu's
+                nicIrqs = Collections.unmodifiableMap(new LinkedHashMap<>(nicWatch.receiveIrqs(irqs)));
+                Set<String> all = new HashSet<>();
+                nicIrqs.values().forEach(all::addAll);
+                if (!watchedIrqs.containsAll(all)) {
+                    // lines new to the watch had no counts kept: read again at the next tick
+                    // rather than wait a rescan for their growth
+                    interruptReads = 0;
+                }
+                watchedIrqs = Set.copyOf(all);
+                nicIrqsStale = false;
+            }
+            updateIrqCpus(irqs);
+        } catch (RuntimeException e) {
+            // a fault of the exporter's own on this file: it costs the NIC groups, not the sample
+            failed(Source.INTERRUPTS, Source.INTERRUPTS.label(), now, e, "keeping the NICs' last known CPUs: ");
+            return;
         }
-        updateIrqCpus(irqs);
+        read(Source.INTERRUPTS, now, irqs.skipped());
         lastInterrupts = irqs;
         lastInterruptsNanos = now;
         interruptReads++;
@@ -279,13 +296,7 @@ public final class Sampler implements AutoCloseable {
     private void read(Source source, long now, Skipped skipped) {
         SourceHealth h = health.get(source);
         if (!h.up()) {
-            String again = source.label() + " readable again (" + h.failures() + " failures since start)";
-            if (source == Source.SYSFS) {
-                problems.over(SYSFS_NET, again);
-                problems.over(SYSFS_BLOCK, again);
-            } else {
-                problems.over(source.label(), again);
-            }
+            problems.over(source.label(), source.label() + " readable again (" + h.failures() + " failures since start)");
         }
         if (skipped.count() > 0) {
             problems.problem("skipped " + source.label(), now, "skipped " + skipped.count()

@@ -5,6 +5,7 @@ import io.github.sysloadexporter.procfs.IrqLine;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -193,5 +194,34 @@ class IrqMatcherTest {
         // eno1's lines and its PCI function and vectors differ
         assertEquals(List.of(),
                 IrqMatcher.classify(nic("eno2", null, "0000:19:00.1", 139), Fixtures.metalMachine()));
+    }
+
+    /** The interface's own name is no word of its vectors: an interface called mgmt is no control vector. */
+    @Test
+    void anInterfaceNamedLikeAControlWordKeepsItsLines() {
+        Nic mgmt = nic("mgmt", null, null);
+        assertEquals(List.of("70"), receiveLabels(mgmt, twoCpus(line("70", c(9, 9), "PCI-MSI 1-edge", "mgmt"))));
+        assertEquals(List.of("71"), receiveLabels(mgmt, twoCpus(line("71", c(9, 9), "PCI-MSI 1-edge", "mgmt-rx-0"),
+                line("72", c(9, 9), "PCI-MSI 2-edge", "mgmt-tx-0"))));
+    }
+
+    /** Of the forms that fit a name made at probe, the one that leaves the shortest name. */
+    @Test
+    void aProbeTimeNameIsReadByItsMostSpecificForm() {
+        Nic sfc = new Nic("ens1f0np0", Optional.of("sfc"), Optional.empty(), Optional.of("0000:3b:00.0"),
+                Set.of(40, 41), Set.of(), "test");
+        Interrupts irqs = twoCpus(line("40", c(9, 9), "PCI-MSI 1-edge", "eth0-tx-0"),
+                line("41", c(9, 9), "PCI-MSI 2-edge", "eth0-0"));
+        assertEquals(Map.of("40", false, "41", true), verdicts(sfc, irqs));
+    }
+
+    /** -i naming one port of a two-port PCI function: the other port's vectors stay the other's. */
+    @Test
+    void anExplicitInterfaceKnowsItsSiblings() throws Exception {
+        Path sysfs = io.github.sysloadexporter.FixtureRoot.of("nic-misc-a/sys");
+        Interrupts irqs = new io.github.sysloadexporter.procfs.ProcFs(
+                io.github.sysloadexporter.FixtureRoot.of("nic-misc-a/proc")).interrupts();
+        assertEquals(List.of("176", "177", "178", "179"),
+                IrqMatcher.labels(IrqMatcher.explicitIrqs(sysfs, "enp175s0np0", irqs)).stream().toList());
     }
 }

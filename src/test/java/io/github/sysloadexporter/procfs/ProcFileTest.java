@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -73,5 +74,40 @@ class ProcFileTest {
             assertEquals(whole, f.read().toString());
         }
         assertTrue(f.isKeptOpen());
+    }
+
+    /** The lines as forEachLine hands them over, a cut one marked with a trailing '~'. */
+    static List<String> lines(ProcFile f, int maxLine) throws Exception {
+        List<String> out = new java.util.ArrayList<>();
+        f.forEachLine(new TextCursor("t"), c -> out.add(c.substring(c.pos, c.lineEnd) + (c.cutShort ? "~" : "")),
+                maxLine);
+        return out;
+    }
+
+    @Test
+    void linesUpToTheLimitArriveWholeLongerOnesCutAndTheRestDropped(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("f");
+        Files.writeString(file, "abcdefgh\nabcdefghi\nxy\n0123456789abcdef0123456789\nlast");
+        // a small buffer that must grow, and one already larger than the limit
+        for (int capacity : new int[] {2, 64}) {
+            assertEquals(List.of("abcdefgh", "abcdefgh~", "xy", "01234567~", "last"), lines(new ProcFile(file, capacity), 8),
+                    "capacity " + capacity);
+        }
+        assertEquals(List.of("abcdefgh", "abcdefghi", "xy", "0123456789abcdef0123456789", "last"),
+                lines(new ProcFile(file, 4), 1 << 20));
+    }
+
+    /** An empty regular file is not taken for a generated one: replaced by rename, it is seen. */
+    @Test
+    void anEmptyRegularFileIsOpenedAfreshEachTime(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("diskstats");
+        Files.writeString(file, "");
+        ProcFile f = new ProcFile(file, 16);
+        assertEquals("", f.read().toString());
+        assertFalse(f.isKeptOpen());
+        Path next = dir.resolve("next");
+        Files.writeString(next, "now\n");
+        Files.move(next, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        assertEquals("now\n", f.read().toString());
     }
 }
