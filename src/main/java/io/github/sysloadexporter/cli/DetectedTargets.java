@@ -7,6 +7,7 @@ import io.github.sysloadexporter.detect.IrqMatcher;
 import io.github.sysloadexporter.detect.Nic;
 import io.github.sysloadexporter.detect.NicDetector;
 import io.github.sysloadexporter.procfs.Interrupts;
+import io.github.sysloadexporter.procfs.IrqFilter;
 import io.github.sysloadexporter.sysload.Targets;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -44,17 +45,16 @@ final class DetectedTargets implements Targets {
                 }
             }
         }
-        return new Watch(List.copyOf(nics), List.copyOf(patterns), explicitNics);
+        return new Watch(List.copyOf(nics), IrqMatcher.tiedTo(nics), List.copyOf(patterns), explicitNics);
     }
 
     /** One scan's NICs: interfaces resolved in sysfs, and -i names that are not interfaces. */
-    private record Watch(List<Nic> nics, List<String> patterns, List<String> order) implements NicWatch {
+    private record Watch(List<Nic> nics, IrqFilter tied, List<String> patterns, List<String> order)
+            implements NicWatch {
         @Override
         public boolean keepCounts(String irq, List<String> actions) {
-            for (Nic nic : nics) {
-                if (IrqMatcher.mayBelong(nic, irq, actions)) {
-                    return true;
-                }
+            if (tied.keepCounts(irq, actions)) {
+                return true;
             }
             for (String pattern : patterns) {
                 for (String action : actions) {

@@ -1,7 +1,6 @@
 package io.github.sysloadexporter.detect;
 
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -57,28 +56,17 @@ public record IrqForm(String driver, String source, String format, String templa
     /** The number in the name, for {@link Kind#UPPER_HALF_RECEIVE}; -1 if none. */
     static final String NUMBER_GROUP = "n";
 
-    /**
-     * Matches the action name against this form with the NIC's names; {@code anyInterface}
-     * lets {@code {if}} stand for any name (to recognise another interface's vector, or a name
-     * the interface had when the driver named its vectors at probe).
-     *
-     * @return the match, or empty
-     */
-    Optional<Matcher> match(String action, Names names, boolean anyInterface) {
-        Optional<Pattern> p = pattern(names, anyInterface);
-        if (p.isEmpty()) {
-            return Optional.empty();
-        }
-        Matcher m = p.get().matcher(action);
-        return m.matches() ? Optional.of(m) : Optional.empty();
-    }
-
     /** Whether the template names the interface, so that another interface's vector can be told. */
     boolean namesInterface() {
         return template.contains("{if}");
     }
 
-    private Optional<Pattern> pattern(Names names, boolean anyInterface) {
+    /**
+     * This form as a pattern for the NIC's names; {@code anyInterface} lets {@code {if}} stand
+     * for any name (to recognise another interface's vector, or a name the interface had when
+     * the driver named its vectors at probe). Empty when the NIC lacks a name the form needs.
+     */
+    Optional<Pattern> pattern(Names names, boolean anyInterface) {
         StringBuilder re = new StringBuilder();
         int i = 0;
         boolean numbered = false;

@@ -1,6 +1,7 @@
 package io.github.sysloadexporter.detect;
 
 import io.github.sysloadexporter.procfs.Interrupts;
+import io.github.sysloadexporter.procfs.IrqFilter;
 import io.github.sysloadexporter.procfs.IrqLine;
 
 import java.io.IOException;
@@ -50,9 +51,10 @@ public final class IrqMatcher {
      * Every line that belongs to the NIC, receive or not, for {@code --info}.
      */
     public static List<IrqChoice> classify(Nic nic, Interrupts interrupts) {
+        NicForms forms = new NicForms(nic);
         List<Finding> findings = new ArrayList<>();
         for (IrqLine line : interrupts.lines()) {
-            find(nic, line).ifPresent(findings::add);
+            find(forms, line).ifPresent(findings::add);
         }
         return resolve(findings);
     }
@@ -93,13 +95,33 @@ public final class IrqMatcher {
      * Whether a line may be the NIC's, by the same ties {@link #classify} uses: cheap enough to
      * decide, while /proc/interrupts is read, which lines keep their counts.
      */
-    public static boolean mayBelong(Nic nic, String irq, List<String> actions) {
+    /**
+     * Whether a line may be one of these NICs', as an {@link IrqFilter} for reading
+     * /proc/interrupts: each NIC's forms are compiled once, here, not per line.
+     */
+    public static IrqFilter tiedTo(List<Nic> nics) {
+        List<NicForms> all = new ArrayList<>(nics.size());
+        for (Nic nic : nics) {
+            all.add(new NicForms(nic));
+        }
+        return (irq, actions) -> {
+            for (NicForms forms : all) {
+                if (mayBelong(forms, irq, actions)) {
+                    return true;
+                }
+            }
+            return false;
+        };
+    }
+
+    static boolean mayBelong(NicForms forms, String irq, List<String> actions) {
+        Nic nic = forms.nic();
         Optional<Integer> number = irqNumber(irq);
         if (number.isPresent() && nic.msiIrqs().contains(number.get())) {
             return true;
         }
         for (String action : actions) {
-            if (tie(nic, action) != null) {
+            if (tie(forms, action) != null) {
                 return true;
             }
         }
@@ -107,7 +129,8 @@ public final class IrqMatcher {
     }
 
     /** Why the action is the NIC's, or null if nothing ties it. */
-    private static String tie(Nic nic, String action) {
+    private static String tie(NicForms forms, String action) {
+        Nic nic = forms.nic();
         if (isNamedAfter(action, nic.name())) {
             return "action " + action + " is named after " + nic.name();
         }
@@ -117,13 +140,9 @@ public final class IrqMatcher {
         if (nic.pciAddress().isPresent() && containsPciAddress(action, nic.pciAddress().get())) {
             return "action " + action + " names PCI function " + nic.pciAddress().get();
         }
-        Optional<String> driver = nic.namingDriver();
-        if (driver.isPresent()) {
-            IrqForm.Names names = new IrqForm.Names(nic.name(), nic.pciAddress(), nic.busDevice());
-            for (IrqForm form : DriverTable.forms(driver.get())) {
-                if (form.namesInterface() && form.match(action, names, false).isPresent()) {
-                    return "action " + action + " is " + driver.get() + "'s " + form.template() + " of " + nic.name();
-                }
+        for (NicForms.Compiled c : forms.exact()) {
+            if (c.form().namesInterface() && c.match(action).isPresent()) {
+                return "action " + action + " is " + c.form().driver() + "'s " + c.form().template() + " of " + nic.name();
             }
         }
         return null;
@@ -137,12 +156,13 @@ public final class IrqMatcher {
     private record Verdict(IrqForm.Kind kind, IrqForm form, int number, String why) {
     }
 
-    private static Optional<Finding> find(Nic nic, IrqLine line) {
+    private static Optional<Finding> find(NicForms forms, IrqLine line) {
+        Nic nic = forms.nic();
         List<String> reasons = new ArrayList<>();
         // the actions that tied the line to the NIC decide what it is
         List<String> matched = new ArrayList<>();
         for (String action : line.actions()) {
-            String tie = tie(nic, action);
+            String tie = tie(forms, action);
             if (tie != null) {
                 reasons.add(tie);
                 matched.add(action);
@@ -163,7 +183,7 @@ public final class IrqMatcher {
         String tie = String.join("; ", reasons);
         Verdict chosen = null;
         for (String action : matched) {
-            Verdict v = verdict(nic, action);
+            Verdict v = verdict(forms, action);
             if (chosen == null || v.kind().receive() && !chosen.kind().receive()) {
                 chosen = v;
             }
@@ -210,29 +230,24 @@ public final class IrqMatcher {
      * What one action name of the NIC is: by its driver's row when the table has one (or, for
      * a name of another interface of the same PCI function, that interface's), else by its words.
      */
-    private static Verdict verdict(Nic nic, String action) {
+    private static Verdict verdict(NicForms forms, String action) {
+        Nic nic = forms.nic();
         Optional<String> driver = nic.namingDriver();
-        IrqForm.Names names = new IrqForm.Names(nic.name(), nic.pciAddress(), nic.busDevice());
         if (driver.isPresent() && DriverTable.knows(driver.get())) {
-            List<IrqForm> forms = DriverTable.forms(driver.get());
-            for (IrqForm form : forms) {
-                Optional<Matcher> m = form.match(action, names, false);
+            for (NicForms.Compiled c : forms.exact()) {
+                Optional<Matcher> m = c.match(action);
                 if (m.isPresent()) {
-                    return fromForm(form, m.get(), "");
+                    return fromForm(c.form(), m.get(), "");
                 }
             }
             // Of the forms that fit with any interface name, the one that leaves the shortest
             // name: eth0-tx-0 is {if}-tx-{n} of eth0, not {if}-{n} of "eth0-tx".
             IrqForm best = null;
             Matcher bestMatch = null;
-            for (IrqForm form : forms) {
-                // the bare {if} matches any name: only forms with more to them say whose a name is
-                if (!form.namesInterface() || form.template().equals("{if}")) {
-                    continue;
-                }
-                Optional<Matcher> m = form.match(action, names, true);
+            for (NicForms.Compiled c : forms.anyInterface()) {
+                Optional<Matcher> m = c.match(action);
                 if (m.isPresent() && (bestMatch == null || m.get().group("if").length() < bestMatch.group("if").length())) {
-                    best = form;
+                    best = c.form();
                     bestMatch = m.get();
                 }
             }
