@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.DoubleConsumer;
 
 /**
  * The sysload formula. Pure: it is handed readings and the time they were taken, does no
@@ -40,16 +39,19 @@ public final class SysloadCalculator {
     private CpuModes lastCpu = CpuModes.ALL_IDLE;
     private Map<String, CpuModes> lastGroupModes = Map.of();
     private Map<String, Double> lastIoUtil = Map.of();
-    private double lastCtxtRate;
-    private double lastIntrRate;
     // The last good reading of each counter, so that one missing reading (a skipped line, an
     // unreadable file) costs only the interval it ends: the next one spans from the mark.
-    private Mark ctxtMark;
-    private Mark intrMark;
+    private Rate ctxt = Rate.NONE;
+    private Rate intr = Rate.NONE;
     private final Map<String, Mark> diskMarks = new HashMap<>();
 
     /** A counter's value and when it was read. */
     private record Mark(long value, long nanos) {
+    }
+
+    /** A counter's last good reading (null before the first) and its last per-second rate. */
+    private record Rate(Mark mark, double perSecond) {
+        static final Rate NONE = new Rate(null, 0);
     }
 
     /**
@@ -75,8 +77,8 @@ public final class SysloadCalculator {
         long t = now.monotonicNanos();
         // Marks move on every reading, the first included.
         Map<String, Double> io = ioUtil(now, disks);
-        ctxtMark = rate(ctxtMark, now.stat().contextSwitches(), t, r -> lastCtxtRate = r);
-        intrMark = rate(intrMark, now.stat().interrupts(), t, r -> lastIntrRate = r);
+        ctxt = rate(ctxt, now.stat().contextSwitches(), t);
+        intr = rate(intr, now.stat().interrupts(), t);
         if (prev == null) {
             return null;
         }
@@ -118,7 +120,7 @@ public final class SysloadCalculator {
                 history.mean(t, History.ONE_MINUTE_NANOS),
                 history.mean(t, History.FIVE_MINUTES_NANOS),
                 history.mean(t, History.FIFTEEN_MINUTES_NANOS),
-                cpu, siNic, si, candidates, io, nicCpus, lastCtxtRate, lastIntrRate);
+                cpu, siNic, si, candidates, io, nicCpus, ctxt.perSecond(), intr.perSecond());
     }
 
     /**
@@ -174,17 +176,17 @@ public final class SysloadCalculator {
     }
 
     /**
-     * Moves a counter's mark to this reading and hands over its per-second rate since the last
-     * one. Missing this reading (its line skipped): the mark and the last rate stay.
+     * Moves a counter's mark to this reading, with its per-second rate since the last one.
+     * Missing this reading (its line skipped), or no time elapsed: the mark and rate stay.
      */
-    private static Mark rate(Mark mark, OptionalLong value, long t, DoubleConsumer rate) {
+    private static Rate rate(Rate last, OptionalLong value, long t) {
+        Mark mark = last.mark();
         if (value.isEmpty() || (mark != null && t <= mark.nanos())) {
-            return mark;
+            return last;
         }
-        if (mark != null) {
-            rate.accept(Counters.delta(mark.value(), value.getAsLong()) / ((t - mark.nanos()) / 1e9));
-        }
-        return new Mark(value.getAsLong(), t);
+        double perSecond = mark == null ? last.perSecond()
+                : Counters.delta(mark.value(), value.getAsLong()) / ((t - mark.nanos()) / 1e9);
+        return new Rate(new Mark(value.getAsLong(), t), perSecond);
     }
 
     private static CpuModes orElse(CpuModes m, CpuModes fallback) {
