@@ -73,7 +73,6 @@ public final class Sampler implements AutoCloseable {
     private int interruptReads;
     private long lastDetectNanos;
     private boolean detected;
-    private boolean detectFailed;
     private Targets.NicWatch nicWatch = Targets.NicWatch.NONE;
     private boolean nicIrqsStale;
     private Map<String, Set<String>> nicIrqs = Map.of();
@@ -181,7 +180,7 @@ public final class Sampler implements AutoCloseable {
         try {
             stat = proc.stat();
         } catch (IOException | ProcfsFormatException | RuntimeException e) {
-            failed(Source.STAT, Source.STAT.label(), now, e, "sample failed, serving the last good values: ");
+            failed(Source.STAT, now, e, "sample failed, serving the last good values: ");
             throw new StatUnusable();
         }
         read(Source.STAT, now, stat.skipped());
@@ -193,7 +192,7 @@ public final class Sampler implements AutoCloseable {
             read(Source.DISKSTATS, now, d.skipped());
             diskStats = Optional.of(d);
         } catch (IOException | RuntimeException e) {
-            failed(Source.DISKSTATS, Source.DISKSTATS.label(), now, e, "no disk values this interval: ");
+            failed(Source.DISKSTATS, now, e, "no disk values this interval: ");
             diskStats = Optional.empty();
         }
         List<NicGroup> groups = new ArrayList<>(nicIrqs.size());
@@ -205,7 +204,7 @@ public final class Sampler implements AutoCloseable {
 
     /** Scans sysfs when due; a part that fails keeps what it found last. */
     private void detectIfDue(long now) {
-        long every = detectFailed ? IRQ_RESCAN_NANOS : DETECT_NANOS;
+        long every = health.get(Source.SYSFS).up() ? DETECT_NANOS : IRQ_RESCAN_NANOS;
         if (detected && now - lastDetectNanos < every) {
             return;
         }
@@ -230,7 +229,6 @@ public final class Sampler implements AutoCloseable {
         health.put(Source.SYSFS, ok ? new SourceHealth(true, h.failures(), h.skippedLines())
                 : new SourceHealth(false, h.failures() + 1, h.skippedLines()));
         detected = true;
-        detectFailed = !ok;
         lastDetectNanos = now;
     }
 
@@ -246,7 +244,7 @@ public final class Sampler implements AutoCloseable {
         try {
             irqs = proc.interrupts(nicIrqsStale ? nicWatch : IrqFilter.labels(watchedIrqs));
         } catch (IOException | ProcfsFormatException | RuntimeException e) {
-            failed(Source.INTERRUPTS, Source.INTERRUPTS.label(), now, e, "keeping the NICs' last known CPUs: ");
+            failed(Source.INTERRUPTS, now, e, "keeping the NICs' last known CPUs: ");
             return;
         }
         try {
@@ -266,7 +264,7 @@ public final class Sampler implements AutoCloseable {
             updateIrqCpus(irqs);
         } catch (RuntimeException e) {
             // a fault of the exporter's own on this file: it costs the NIC groups, not the sample
-            failed(Source.INTERRUPTS, Source.INTERRUPTS.label(), now, e, "keeping the NICs' last known CPUs: ");
+            failed(Source.INTERRUPTS, now, e, "keeping the NICs' last known CPUs: ");
             return;
         }
         read(Source.INTERRUPTS, now, irqs.skipped());
@@ -305,10 +303,10 @@ public final class Sampler implements AutoCloseable {
         health.put(source, new SourceHealth(true, h.failures(), h.skippedLines() + skipped.count()));
     }
 
-    private void failed(Source source, String kind, long now, Exception e, String consequence) {
+    private void failed(Source source, long now, Exception e, String consequence) {
         SourceHealth h = health.get(source);
         health.put(source, new SourceHealth(false, h.failures() + 1, h.skippedLines()));
-        problems.problem(kind, now, consequence + describe(e));
+        problems.problem(source.label(), now, consequence + describe(e));
     }
 
     /** One line that names the file: a NoSuchFileException's message is the bare path. */
