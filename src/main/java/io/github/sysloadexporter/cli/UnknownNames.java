@@ -1,15 +1,14 @@
 package io.github.sysloadexporter.cli;
 
+import io.github.sysloadexporter.detect.DiskDetector;
+import io.github.sysloadexporter.detect.DiskScan;
+import io.github.sysloadexporter.detect.IrqMatcher;
 import io.github.sysloadexporter.detect.NicDetector;
 import io.github.sysloadexporter.procfs.DiskStat;
 import io.github.sysloadexporter.procfs.Interrupts;
-import io.github.sysloadexporter.procfs.IrqLine;
 import io.github.sysloadexporter.procfs.ProcFs;
 import io.github.sysloadexporter.procfs.ProcfsFormatException;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -28,16 +27,17 @@ final class UnknownNames {
         List<String> out = new ArrayList<>();
         ProcFs proc = new ProcFs(c.procfs());
         if (!c.nics().isEmpty()) {
-            List<IrqLine> lines = List.of();
-            boolean readable = true;
+            Interrupts irqs = null;
             try {
-                Interrupts irqs = proc.interrupts((irq, actions) -> false); // names only, no counts
-                lines = irqs.lines();
+                irqs = proc.interrupts((irq, actions) -> false); // names only, no counts
             } catch (IOException | ProcfsFormatException e) {
-                readable = false; // only sysfs can vouch for the names
+                // unreadable: only sysfs can vouch for the names
             }
+            boolean readable = irqs != null;
             for (String name : c.nics()) {
-                if (!NicDetector.isInterface(c.sysfs(), name) && !named(lines, name)) {
+                // a name that is no interface selects the lines it is part of, as -i does
+                if (!NicDetector.isInterface(c.sysfs(), name)
+                        && (irqs == null || IrqMatcher.patternIrqs(name, irqs).isEmpty())) {
                     out.add("-i " + name + ": no interface of that name in " + c.sysfs().resolve("class/net")
                             + (readable ? " and no line of " + c.procfs().resolve("interrupts") + " names it"
                                     : " (" + c.procfs().resolve("interrupts") + " unreadable)")
@@ -46,7 +46,15 @@ final class UnknownNames {
             }
         }
         if (!c.disks().isEmpty()) {
-            Set<String> known = new HashSet<>(entries(c.sysfs().resolve("block")));
+            Set<String> known = new HashSet<>();
+            try {
+                // every entry of block/, watched or not
+                DiskScan scan = DiskDetector.scan(c.sysfs());
+                scan.disks().forEach(d -> known.add(d.name()));
+                scan.excluded().forEach(x -> known.add(x.name()));
+            } catch (IOException e) {
+                // no block/ here
+            }
             try {
                 for (DiskStat d : proc.diskStats().disks()) {
                     known.add(d.name());
@@ -62,28 +70,5 @@ final class UnknownNames {
             }
         }
         return out;
-    }
-
-    private static boolean named(List<IrqLine> lines, String name) {
-        for (IrqLine line : lines) {
-            for (String action : line.actions()) {
-                if (action.contains(name)) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    private static List<String> entries(Path dir) {
-        List<String> names = new ArrayList<>();
-        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
-            for (Path p : s) {
-                names.add(p.getFileName().toString());
-            }
-        } catch (IOException e) {
-            // no block/ here
-        }
-        return names;
     }
 }
