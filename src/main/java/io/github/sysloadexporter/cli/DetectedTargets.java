@@ -57,10 +57,8 @@ final class DetectedTargets implements Targets {
                 return true;
             }
             for (String pattern : patterns) {
-                for (String action : actions) {
-                    if (action.contains(pattern)) {
-                        return true;
-                    }
+                if (IrqMatcher.actionContaining(pattern, actions) != null) {
+                    return true;
                 }
             }
             return false;

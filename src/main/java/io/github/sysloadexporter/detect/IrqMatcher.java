@@ -79,16 +79,24 @@ public final class IrqMatcher {
     public static List<IrqChoice> patternIrqs(String pattern, Interrupts interrupts) {
         List<IrqChoice> choices = new ArrayList<>();
         for (IrqLine line : interrupts.lines()) {
-            for (String action : line.actions()) {
-                if (action.contains(pattern)) {
-                    choices.add(new IrqChoice(line.irq(), line.actions(), true,
-                            "action " + action + " contains the given name " + pattern
-                                    + " (not an interface: matched as the original did)"));
-                    break;
-                }
+            String action = actionContaining(pattern, line.actions());
+            if (action != null) {
+                choices.add(new IrqChoice(line.irq(), line.actions(), true,
+                        "action " + action + " contains the given name " + pattern
+                                + " (not an interface: matched as the original did)"));
             }
         }
         return choices;
+    }
+
+    /** The first of the actions that contains the {@code -i} pattern, or null: the original's rule. */
+    public static String actionContaining(String pattern, List<String> actions) {
+        for (String action : actions) {
+            if (action.contains(pattern)) {
+                return action;
+            }
+        }
+        return null;
     }
 
     /**
