@@ -38,16 +38,12 @@ public final class DiskStatsParser {
      */
     public static DiskStats parse(String source, CharSequence text) {
         Builder b = new Builder();
-        try {
-            TextCursor.forEachLine(source, text, b);
-        } catch (ProcfsFormatException e) {
-            throw new IllegalStateException(e); // the builder skips bad lines, it throws none
-        }
+        TextCursor.forEachLine(source, text, b);
         return b.finish();
     }
 
     /** Takes /proc/diskstats a line at a time. */
-    static final class Builder implements TextCursor.LineSink {
+    static final class Builder implements TextCursor.LineSink<RuntimeException> {
         private final List<DiskStat> disks = new ArrayList<>();
         private final Set<String> skippedNames = new HashSet<>();
         private final Skipped.Collector skipped = new Skipped.Collector();

@@ -49,7 +49,7 @@ public final class InterruptsParser {
     }
 
     /** Takes /proc/interrupts a line at a time; the first non-blank line is the header. */
-    static final class Builder implements TextCursor.LineSink {
+    static final class Builder implements TextCursor.LineSink<ProcfsFormatException> {
         private final String source;
         private final IrqFilter keep;
         private final List<IrqLine> lines = new ArrayList<>();

@@ -30,11 +30,7 @@ final class ProcFile {
 
     /** The whole file as it is now. A missing file is a NoSuchFileException naming it. */
     ByteText read() throws IOException {
-        try {
-            withChannel(text::readFrom);
-        } catch (ProcfsFormatException e) {
-            throw new IllegalStateException(e); // readFrom parses nothing
-        }
+        this.<RuntimeException>withChannel(text::readFrom);
         return text;
     }
 
@@ -43,16 +39,17 @@ final class ProcFile {
      * grows to at most {@code maxLine} bytes whatever the file's size (see
      * {@link ByteText#readLines}). A missing file is a NoSuchFileException naming it.
      */
-    void forEachLine(TextCursor cursor, TextCursor.LineSink sink, int maxLine)
-            throws IOException, ProcfsFormatException {
-        withChannel(in -> text.readLines(in, cursor, sink, maxLine));
+    <E extends Exception> void forEachLine(TextCursor cursor, TextCursor.LineSink<E> sink, int maxLine)
+            throws IOException, E {
+        this.<E>withChannel(in -> text.readLines(in, cursor, sink, maxLine));
     }
 
-    private interface ChannelReader {
-        void read(FileChannel in) throws IOException, ProcfsFormatException;
+    /** Reads the channel; {@code E} is what the reading's parse may throw besides I/O errors. */
+    private interface ChannelReader<E extends Exception> {
+        void read(FileChannel in) throws IOException, E;
     }
 
-    private void withChannel(ChannelReader reader) throws IOException, ProcfsFormatException {
+    private <E extends Exception> void withChannel(ChannelReader<E> reader) throws IOException, E {
         FileChannel in = kept;
         kept = null;
         boolean generated = true;
@@ -69,7 +66,7 @@ final class ProcFile {
             close(in);
             // A read error ("Is a directory", EIO) says nothing of which file: add it.
             throw new IOException(name + ": " + e.getMessage(), e);
-        } catch (ProcfsFormatException | RuntimeException e) {
+        } catch (Exception e) { // the parse's own E, or a RuntimeException: rethrown as it is
             close(in);
             throw e;
         }

@@ -44,11 +44,7 @@ public final class ProcFs {
     /** {@code root/diskstats}; a bad line is skipped, so only reading it can fail. */
     public DiskStats diskStats() throws IOException {
         DiskStatsParser.Builder b = new DiskStatsParser.Builder();
-        try {
-            diskstats.forEachLine(new TextCursor(diskstats.name), b, MAX_LINE);
-        } catch (ProcfsFormatException e) {
-            throw new IllegalStateException(e); // the builder skips bad lines, it throws none
-        }
+        diskstats.forEachLine(new TextCursor(diskstats.name), b, MAX_LINE);
         return b.finish();
     }
 

@@ -37,7 +37,7 @@ public final class ProcStatParser {
     }
 
     /** Takes /proc/stat a line at a time; {@link #finish()} gives the result. */
-    static final class Builder implements TextCursor.LineSink {
+    static final class Builder implements TextCursor.LineSink<RuntimeException> {
         private final String source;
         private final long[] fields = new long[MAX_CPU_FIELDS];
         private final TreeMap<Integer, CpuTimes> perCpu = new TreeMap<>();

@@ -9,13 +9,15 @@ package io.github.sysloadexporter.procfs;
  * ({@link #setLine}), which is how {@link ProcFile} streams a file through a bounded buffer.
  */
 final class TextCursor {
-    /** Receives the lines of a file, one at a time, positioned at the line's start. */
-    interface LineSink {
-        /**
-         * @throws ProcfsFormatException when the file as a whole is unusable (its header, say);
-         *                               a line that is merely bad is skipped by the sink itself
-         */
-        void line(TextCursor c) throws ProcfsFormatException;
+    /**
+     * Receives the lines of a file, one at a time, positioned at the line's start.
+     *
+     * @param <E> what it throws when the file as a whole is unusable (an interrupts header,
+     *            say): ProcfsFormatException, or RuntimeException for a sink that only skips
+     *            bad lines, so that its callers need catch nothing
+     */
+    interface LineSink<E extends Exception> {
+        void line(TextCursor c) throws E;
     }
 
     /** 2^64-1 divided by 10, and its remainder: the overflow bound of the digit loop. */
@@ -52,7 +54,7 @@ final class TextCursor {
     }
 
     /** Feeds every line of {@code text} to the sink. */
-    static void forEachLine(String source, CharSequence text, LineSink sink) throws ProcfsFormatException {
+    static <E extends Exception> void forEachLine(String source, CharSequence text, LineSink<E> sink) throws E {
         TextCursor c = new TextCursor(source, text);
         while (c.nextLine()) {
             sink.line(c);
