@@ -46,7 +46,6 @@ public final class CpuGroup {
         Set<String> wanted = Set.copyOf(irqs);
         Map<Integer, Long> growth = new TreeMap<>();
         long total = 0;
-        int[] cpus = newer.cpuIds();
         for (IrqLine line : newer.lines()) {
             if (!wanted.contains(line.irq())) {
                 continue;
@@ -55,14 +54,15 @@ public final class CpuGroup {
             if (before == null) {
                 continue;
             }
-            for (int col = 0; col < cpus.length && col < line.counts().length; col++) {
-                Integer beforeCol = olderColumn.get(cpus[col]);
-                if (beforeCol == null || beforeCol >= before.counts().length) {
+            for (int col = 0; col < newer.cpuColumns() && col < line.columns(); col++) {
+                int cpu = newer.cpuId(col);
+                Integer beforeCol = olderColumn.get(cpu);
+                if (beforeCol == null || beforeCol >= before.columns()) {
                     continue;
                 }
-                long delta = Counters.delta(before.counts()[beforeCol], line.counts()[col]);
+                long delta = Counters.delta(before.count(beforeCol), line.count(col));
                 if (delta > 0) {
-                    growth.merge(cpus[col], delta, Long::sum);
+                    growth.merge(cpu, delta, Long::sum);
                     total += delta;
                 }
             }
@@ -78,27 +78,10 @@ public final class CpuGroup {
         return Collections.unmodifiableSortedSet(group);
     }
 
-    /**
-     * True if the group holds every CPU of the header: then the SPEC says {@code si_cpu} is the
-     * aggregate {@code cpu} line rather than a sum of per-CPU lines.
-     */
-    public static boolean coversAllCpus(Set<Integer> group, Interrupts interrupts) {
-        if (interrupts.cpuIds().length == 0) {
-            return false;
-        }
-        for (int cpu : interrupts.cpuIds()) {
-            if (!group.contains(cpu)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private static Map<Integer, Integer> columns(Interrupts interrupts) {
         Map<Integer, Integer> columns = new HashMap<>();
-        int[] cpus = interrupts.cpuIds();
-        for (int col = 0; col < cpus.length; col++) {
-            columns.put(cpus[col], col);
+        for (int col = 0; col < interrupts.cpuColumns(); col++) {
+            columns.put(interrupts.cpuId(col), col);
         }
         return columns;
     }

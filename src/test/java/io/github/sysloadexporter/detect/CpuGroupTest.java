@@ -13,8 +13,6 @@ import java.util.stream.IntStream;
 import static io.github.sysloadexporter.detect.Fixtures.c;
 import static io.github.sysloadexporter.detect.Fixtures.line;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CpuGroupTest {
     private static final List<String> MLX5 = IntStream.rangeClosed(101, 116).mapToObj(String::valueOf).toList();
@@ -125,15 +123,5 @@ class CpuGroupTest {
     void noGrowthGivesAnEmptyGroup() {
         assertEquals(Set.of(), CpuGroup.busyCpus(metal(500), metal(500), MLX5));
         assertEquals(Set.of(), CpuGroup.busyCpus(metal(0), metal(1000), List.of()));
-    }
-
-    @Test
-    void coversAllCpusOnlyWhenEveryHeaderCpuIsIn() {
-        Interrupts header = new Interrupts(new int[] {0, 1, 3}, List.of());
-
-        assertTrue(CpuGroup.coversAllCpus(Set.of(0, 1, 3), header));
-        assertTrue(CpuGroup.coversAllCpus(Set.of(0, 1, 2, 3), header));
-        assertFalse(CpuGroup.coversAllCpus(Set.of(0, 1), header));
-        assertFalse(CpuGroup.coversAllCpus(Set.of(), new Interrupts(new int[0], List.of())));
     }
 }
