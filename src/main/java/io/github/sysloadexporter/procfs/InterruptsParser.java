@@ -162,7 +162,7 @@ public final class InterruptsParser {
         Arrays.fill(counts, k, columns, 0);
         String description = c.restTrimmed();
         List<String> actions = numbered ? actions(description) : List.of();
-        long[] kept = keep.keepCounts(irq, actions) ? counts.clone() : NO_COUNTS;
+        long[] kept = keep.keepCounts(irq, actions) ? counts : NO_COUNTS; // IrqLine copies
         return new IrqLine(irq, kept, description, actions);
     }
 

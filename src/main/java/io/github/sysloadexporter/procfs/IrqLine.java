@@ -1,5 +1,6 @@
 package io.github.sysloadexporter.procfs;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -15,8 +16,28 @@ import java.util.List;
  *                    ", " where several devices share the line; empty for named lines
  */
 public record IrqLine(String irq, long[] counts, String description, List<String> actions) {
+    private static final long[] NO_COUNTS = new long[0];
+
     public IrqLine {
+        // The record is immutable: nobody else holds its array (the parser reuses its own).
+        counts = counts.length == 0 ? NO_COUNTS : counts.clone();
         actions = List.copyOf(actions);
+    }
+
+    /** A copy of the counts; {@link #count(int)} reads one without copying. */
+    @Override
+    public long[] counts() {
+        return counts.clone();
+    }
+
+    /** Number of count columns kept (0 when the filter did not keep them). */
+    public int columns() {
+        return counts.length;
+    }
+
+    /** The count of one CPU column. */
+    public long count(int column) {
+        return counts[column];
     }
 
     /** Sum of this line over all CPU columns. */
@@ -26,5 +47,23 @@ public record IrqLine(String irq, long[] counts, String description, List<String
             sum += c;
         }
         return sum;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof IrqLine other && irq.equals(other.irq) && Arrays.equals(counts, other.counts)
+                && description.equals(other.description) && actions.equals(other.actions);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * (31 * irq.hashCode() + Arrays.hashCode(counts)) + description.hashCode())
+                + actions.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "IrqLine[irq=" + irq + ", counts=" + Arrays.toString(counts) + ", description=" + description
+                + ", actions=" + actions + "]";
     }
 }

@@ -303,4 +303,22 @@ class InterruptsParserTest {
                 () -> parseFixture(file));
         assertEquals(file + ": empty file", e.getMessage());
     }
+
+    /** Records with arrays: neither the array given nor the one returned reaches the record's own. */
+    @Test
+    void theParsedRecordsCannotBeChangedThroughTheirArrays() throws Exception {
+        Interrupts in = parseFixture("virtio-2cpu/proc/interrupts");
+        IrqLine rx = irq(in, "38");
+        in.cpuIds()[0] = 7;
+        rx.counts()[1] = 0;
+        assertEquals(0, in.cpuId(0));
+        assertEquals(4486, rx.count(1));
+
+        long[] counts = {1, 2};
+        IrqLine line = new IrqLine("5", counts, "x", List.of());
+        counts[0] = 9;
+        assertEquals(1, line.count(0));
+        assertEquals(new IrqLine("5", new long[] {1, 2}, "x", List.of()), line); // by content
+        assertFalse(line.equals(new IrqLine("5", new long[] {1, 3}, "x", List.of())));
+    }
 }
