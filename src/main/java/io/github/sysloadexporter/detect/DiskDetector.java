@@ -34,11 +34,11 @@ public final class DiskDetector {
     public static DiskScan scan(Path sysfs) throws IOException {
         List<Disk> disks = new ArrayList<>();
         List<Excluded> excluded = new ArrayList<>();
-        for (String name : NicDetector.sortedEntries(sysfs.resolve("block"))) {
+        for (String name : SysfsTree.sortedEntries(sysfs.resolve("block"))) {
             Path entry = sysfs.resolve("block").resolve(name);
             String target;
             try {
-                target = NicDetector.relative(sysfs, entry.toRealPath());
+                target = SysfsTree.relative(sysfs, entry.toRealPath());
             } catch (IOException e) {
                 excluded.add(new Excluded(name, "could not be read: " + e));
                 continue;
@@ -112,11 +112,7 @@ public final class DiskDetector {
     }
 
     private static boolean isHidden(Path entry) {
-        try {
-            return Files.readString(entry.resolve("hidden")).trim().equals("1");
-        } catch (IOException e) {
-            // older kernels have no hidden attribute: nothing is hidden there
-            return false;
-        }
+        // older kernels have no hidden attribute: nothing is hidden there
+        return SysfsTree.attribute(entry.resolve("hidden")).filter("1"::equals).isPresent();
     }
 }

@@ -1,7 +1,6 @@
 package io.github.sysloadexporter.detect;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -41,7 +40,7 @@ public final class NicDetector {
     public static NicScan scan(Path sysfs) throws IOException {
         List<Nic> nics = new ArrayList<>();
         List<Excluded> excluded = new ArrayList<>();
-        for (String name : sortedEntries(sysfs.resolve("class/net"))) {
+        for (String name : SysfsTree.sortedEntries(sysfs.resolve("class/net"))) {
             try {
                 Optional<String> rejection = rejection(sysfs, name);
                 if (rejection.isPresent()) {
@@ -123,7 +122,7 @@ public final class NicDetector {
             return nic;
         }
         Set<String> others = new TreeSet<>();
-        for (String other : sortedEntries(sysfs.resolve("class/net"))) {
+        for (String other : SysfsTree.sortedEntries(sysfs.resolve("class/net"))) {
             if (!other.equals(name)) {
                 try {
                     if (describe(sysfs, other).pciAddress().equals(nic.pciAddress())) {
@@ -169,7 +168,7 @@ public final class NicDetector {
         Optional<String> pci = Optional.ofNullable(pciFunction).map(p -> p.getFileName().toString());
         Set<Integer> msi = pciFunction == null ? Set.of() : msiIrqs(pciFunction);
 
-        StringBuilder why = new StringBuilder("device link -> ").append(relative(sysfs, target));
+        StringBuilder why = new StringBuilder("device link -> ").append(SysfsTree.relative(sysfs, target));
         driver.ifPresent(d -> why.append(", driver ").append(d));
         busDevice.ifPresent(v -> why.append(v.startsWith("vif") ? ", Xen vif " : ", virtio device ").append(v));
         pci.ifPresent(p -> why.append(", PCI function ").append(p));
@@ -181,11 +180,7 @@ public final class NicDetector {
 
     /** An interface's phys_port_name, if its driver has one (the read fails with EOPNOTSUPP otherwise). */
     private static Optional<String> physPortName(Path dir) {
-        try {
-            return Optional.of(Files.readString(dir.resolve("phys_port_name")).trim());
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return SysfsTree.attribute(dir.resolve("phys_port_name"));
     }
 
     /** The driver bound to the device: the name its {@code driver} link points to. */
@@ -205,38 +200,13 @@ public final class NicDetector {
             return Set.of();
         }
         Set<Integer> irqs = new TreeSet<>();
-        for (String entry : sortedEntries(dir)) {
+        for (String entry : SysfsTree.sortedEntries(dir)) {
             // IRQ numbers are ints in the kernel; anything else is no entry the kernel made
             if (!entry.isEmpty() && entry.length() <= 9 && entry.chars().allMatch(c -> c >= '0' && c <= '9')) {
                 irqs.add(Integer.parseInt(entry));
             }
         }
         return irqs;
-    }
-
-    /** The path as seen from the sysfs root, so --info shows {@code devices/...} as ls -l would. */
-    static String relative(Path sysfs, Path target) {
-        try {
-            Path root = sysfs.toRealPath();
-            if (target.startsWith(root)) {
-                return root.relativize(target).toString();
-            }
-        } catch (IOException e) {
-            // fall through: the absolute path is still informative
-        }
-        return target.toString();
-    }
-
-    /** Names in a directory, sorted so that scans and reports are stable. */
-    static List<String> sortedEntries(Path dir) throws IOException {
-        List<String> names = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            for (Path entry : entries) {
-                names.add(entry.getFileName().toString());
-            }
-        }
-        names.sort(null);
-        return names;
     }
 
     /** True if the interface exists in class/net (as a link or directory, even if dangling). */
