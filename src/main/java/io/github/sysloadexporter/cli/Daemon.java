@@ -3,13 +3,7 @@ package io.github.sysloadexporter.cli;
 import io.github.sysloadexporter.metrics.BuildInfo;
 import io.github.sysloadexporter.metrics.MetricsServer;
 import io.github.sysloadexporter.metrics.SysloadCollector;
-import io.github.sysloadexporter.procfs.DiskStats;
-import io.github.sysloadexporter.procfs.Interrupts;
-import io.github.sysloadexporter.procfs.IrqFilter;
 import io.github.sysloadexporter.procfs.ProcFs;
-import io.github.sysloadexporter.procfs.ProcStat;
-import io.github.sysloadexporter.procfs.ProcfsFormatException;
-import io.github.sysloadexporter.sysload.ProcSource;
 import io.github.sysloadexporter.sysload.ProcessStats;
 import io.github.sysloadexporter.sysload.Sampler;
 import io.github.sysloadexporter.sysload.SysloadCalculator;
@@ -37,7 +31,7 @@ final class Daemon implements AutoCloseable {
      */
     static Daemon start(Config config, LongSupplier monotonicNanos, LongSupplier wallMillis,
                         Supplier<ProcessStats> processStats, boolean schedule) throws IOException {
-        ProcSource proc = procSource(new ProcFs(config.procfs()));
+        ProcFs proc = new ProcFs(config.procfs());
         SysloadCalculator calculator = new SysloadCalculator(config.interruptThreshold(), config.intervalNanos());
         Sampler sampler = new Sampler(proc, new DetectedTargets(config.sysfs(), config.nics(), config.disks()),
                 calculator, config.intervalNanos(), monotonicNanos, wallMillis, processStats);
@@ -49,25 +43,6 @@ final class Daemon implements AutoCloseable {
             sampler.start();
         }
         return new Daemon(sampler, server);
-    }
-
-    static ProcSource procSource(ProcFs fs) {
-        return new ProcSource() {
-            @Override
-            public ProcStat stat() throws IOException, ProcfsFormatException {
-                return fs.stat();
-            }
-
-            @Override
-            public DiskStats diskStats() throws IOException {
-                return fs.diskStats();
-            }
-
-            @Override
-            public Interrupts interrupts(IrqFilter keep) throws IOException, ProcfsFormatException {
-                return fs.interrupts(keep);
-            }
-        };
     }
 
     Sampler sampler() {

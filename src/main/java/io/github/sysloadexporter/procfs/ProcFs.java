@@ -10,7 +10,7 @@ import java.util.Objects;
  * {@link ProcFile} for how), streaming it line by line, so that a file of any size costs at
  * most {@link #MAX_LINE} bytes of buffer. Not thread-safe: its read buffers are reused.
  */
-public final class ProcFs {
+public final class ProcFs implements ProcSource {
     /**
      * Longest line kept whole. The longest real ones: /proc/interrupts at 8192 CPUs (11 bytes
      * a column, 90 KB) and the intr line of /proc/stat (a count per IRQ, of which only the
@@ -35,6 +35,7 @@ public final class ProcFs {
     }
 
     /** {@code root/stat}. */
+    @Override
     public ProcStat stat() throws IOException, ProcfsFormatException {
         ProcStatParser.Builder b = new ProcStatParser.Builder(stat.name);
         stat.forEachLine(new TextCursor(stat.name), b, MAX_LINE);
@@ -42,6 +43,7 @@ public final class ProcFs {
     }
 
     /** {@code root/diskstats}; a bad line is skipped, so only reading it can fail. */
+    @Override
     public DiskStats diskStats() throws IOException {
         DiskStatsParser.Builder b = new DiskStatsParser.Builder();
         diskstats.forEachLine(new TextCursor(diskstats.name), b, MAX_LINE);
@@ -54,6 +56,7 @@ public final class ProcFs {
     }
 
     /** {@code root/interrupts}, counts kept for the lines {@code keep} selects. */
+    @Override
     public Interrupts interrupts(IrqFilter keep) throws IOException, ProcfsFormatException {
         InterruptsParser.Builder b = new InterruptsParser.Builder(interrupts.name, keep);
         interrupts.forEachLine(new TextCursor(interrupts.name), b, MAX_LINE);

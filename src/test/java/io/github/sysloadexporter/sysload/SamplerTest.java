@@ -10,6 +10,7 @@ import io.github.sysloadexporter.procfs.DiskStats;
 import io.github.sysloadexporter.procfs.Interrupts;
 import io.github.sysloadexporter.procfs.IrqFilter;
 import io.github.sysloadexporter.procfs.IrqLine;
+import io.github.sysloadexporter.procfs.ProcSource;
 import io.github.sysloadexporter.procfs.ProcStat;
 import io.github.sysloadexporter.procfs.ProcfsFormatException;
 import io.github.sysloadexporter.procfs.Skipped;
