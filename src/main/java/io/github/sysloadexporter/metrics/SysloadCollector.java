@@ -65,12 +65,12 @@ public final class SysloadCollector extends Collector {
     private static void addSample(List<MetricFamilySamples> out, Sample s) {
         gauge(out, "sysload", "How close the host is to saturation, 0 to 100: the largest of all-CPU"
                 + " utilisation, the utilisation of the CPUs serving the NIC's receive interrupts (when their"
-                + " interrupt share is above the threshold) and every disk's I/O utilisation.", s.sysload());
-        gauge(out, "sysload_one", "Mean of sysload over the samples of the last minute.", s.one());
-        gauge(out, "sysload_five", "Mean of sysload over the samples of the last 5 minutes.", s.five());
-        gauge(out, "sysload_fifteen", "Mean of sysload over the samples of the last 15 minutes.", s.fifteen());
+                + " interrupt share is above the threshold) and every disk's I/O utilisation.", s.sysload().now());
+        gauge(out, "sysload_one", "Mean of sysload over the samples of the last minute.", s.sysload().one());
+        gauge(out, "sysload_five", "Mean of sysload over the samples of the last 5 minutes.", s.sysload().five());
+        gauge(out, "sysload_fifteen", "Mean of sysload over the samples of the last 15 minutes.", s.sysload().fifteen());
         out.add(modes(NS + "si_cpu", "Percent of time per mode on the CPUs that serve the network card's"
-                + " receive interrupts (all CPUs while none is known)." + MODES_HELP, s.siCpu()));
+                + " receive interrupts (all CPUs while none is known)." + MODES_HELP, s.siCpu().modes()));
         out.add(modes(NS + "cpu_percent", "Percent of time per mode over all CPUs." + MODES_HELP, s.cpu()));
         out.add(byDevice(NS + "io_util", "Percent of the last interval the disk was busy with I/O"
                 + " (/proc/diskstats io_ticks).", s.ioUtil()));
@@ -86,8 +86,8 @@ public final class SysloadCollector extends Collector {
                 + " maximum of: resource cpu (all CPUs), si_cpu (the NIC-IRQ CPUs of the NIC in device; 0 while"
                 + " their interrupt share is at or below the threshold) and io (each disk). The largest one"
                 + " drives sysload.", cands));
-        gauge(out, "proc_ctxt", "Context switches per second over the last interval.", s.ctxtPerSecond());
-        gauge(out, "proc_intr", "Interrupts per second over the last interval.", s.intrPerSecond());
+        gauge(out, "proc_ctxt", "Context switches per second over the last interval.", s.rates().ctxtPerSecond());
+        gauge(out, "proc_intr", "Interrupts per second over the last interval.", s.rates().intrPerSecond());
     }
 
     private static void addSources(List<MetricFamilySamples> out, Map<Source, SourceHealth> sources) {

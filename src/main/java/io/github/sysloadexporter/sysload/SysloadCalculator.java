@@ -116,11 +116,12 @@ public final class SysloadCalculator {
         sysload = Percent.clamp(sysload);
 
         history.add(t, sysload);
-        return new Sample(now.wallMillis(), sysload,
+        Sample.Sysload load = new Sample.Sysload(sysload,
                 history.mean(t, History.ONE_MINUTE_NANOS),
                 history.mean(t, History.FIVE_MINUTES_NANOS),
-                history.mean(t, History.FIFTEEN_MINUTES_NANOS),
-                cpu, siNic, si, candidates, io, nicCpus, ctxt.perSecond(), intr.perSecond());
+                history.mean(t, History.FIFTEEN_MINUTES_NANOS));
+        return new Sample(now.wallMillis(), load, cpu, new Sample.SiCpu(siNic, si), candidates, io, nicCpus,
+                new Sample.Rates(ctxt.perSecond(), intr.perSecond()));
     }
 
     /**

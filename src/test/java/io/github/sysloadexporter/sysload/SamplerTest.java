@@ -148,8 +148,8 @@ class SamplerTest {
         tick();
         Sample s = sampler.published().sample();
         assertEquals(Map.of("eth0", 1), s.nicIrqCpus());
-        assertEquals(100, s.siCpu().sintr(), 1e-9); // cpu1 alone, not the 50 % of both CPUs
-        assertEquals(100, s.sysload(), 1e-9);
+        assertEquals(100, s.siCpu().modes().sintr(), 1e-9); // cpu1 alone, not the 50 % of both CPUs
+        assertEquals(100, s.sysload().now(), 1e-9);
     }
 
     @Test
@@ -193,7 +193,7 @@ class SamplerTest {
         Published p = sampler.published();
         assertEquals(new SourceHealth(false, 1, 0), p.sources().get(Source.INTERRUPTS));
         assertEquals(Map.of("eth0", 1), p.sample().nicIrqCpus());
-        assertEquals(100, p.sample().siCpu().sintr(), 1e-9);
+        assertEquals(100, p.sample().siCpu().modes().sintr(), 1e-9);
         assertEquals(0, p.failuresTotal());
         tick(); // due again: failed, so tried at every tick from now on
         assertEquals(4, proc.interruptReads);

@@ -70,7 +70,7 @@ class SysloadCalculatorTest {
                 List.of(), Set.of());
         assertEquals(100, s.cpu().user(), EPS);
         assertEquals(0, s.cpu().idle(), EPS);
-        assertEquals(100, s.sysload(), EPS);
+        assertEquals(100, s.sysload().now(), EPS);
         assertEquals(new Candidate(Candidate.CPU, "", 100), s.candidates().get(0));
     }
 
@@ -83,7 +83,7 @@ class SysloadCalculatorTest {
         calc.next(reading(0, a), List.of(), Set.of());
         Sample s = calc.next(reading(1, b), List.of(), Set.of());
         assertEquals(new CpuModes(30, 5, 10, 40, 5, 4, 6), s.cpu());
-        assertEquals(60, s.sysload(), EPS);
+        assertEquals(60, s.sysload().now(), EPS);
     }
 
     @Test
@@ -94,9 +94,9 @@ class SysloadCalculatorTest {
         Sample s = calc.next(reading(1, stat(0, 0, t(0, 0, 10, 40, 0, 0, 50), idle(100), idle(100), idle(100))),
                 List.of(new NicGroup("eth0", Set.of(0))), Set.of());
         assertEquals(15, s.cpu().busy(), EPS); // 60 busy ticks of 400
-        assertEquals("eth0", s.siCpuNic());
-        assertEquals(50, s.siCpu().sintr(), EPS);
-        assertEquals(60, s.sysload(), EPS);
+        assertEquals("eth0", s.siCpu().nic());
+        assertEquals(50, s.siCpu().modes().sintr(), EPS);
+        assertEquals(60, s.sysload().now(), EPS);
         assertEquals(new Candidate(Candidate.SI_CPU, "eth0", 60), s.candidates().get(1));
         assertEquals(Map.of("eth0", 1), s.nicIrqCpus());
     }
@@ -108,9 +108,9 @@ class SysloadCalculatorTest {
         // cpu0: user 40, system 10, softirq 30, idle 20 -> share 40, not above 40; busy 80.
         Sample s = calc.next(reading(1, stat(0, 0, t(40, 0, 10, 20, 0, 0, 30), idle(100), idle(100), idle(100))),
                 List.of(new NicGroup("eth0", Set.of(0))), Set.of());
-        assertEquals(80, s.siCpu().busy(), EPS);
+        assertEquals(80, s.siCpu().modes().busy(), EPS);
         assertEquals(0, s.candidates().get(1).percent(), EPS);
-        assertEquals(20, s.sysload(), EPS); // the all-CPU value: 80 busy ticks of 400
+        assertEquals(20, s.sysload().now(), EPS); // the all-CPU value: 80 busy ticks of 400
     }
 
     @Test
@@ -119,9 +119,9 @@ class SysloadCalculatorTest {
         calc.next(reading(0, stat(0, 0, idle(0), idle(0), idle(0))), List.of(), Set.of());
         Sample s = calc.next(reading(1, stat(0, 0, t(0, 0, 0, 90, 0, 0, 10), t(0, 0, 0, 30, 0, 0, 70), idle(100))),
                 List.of(new NicGroup("eno1", Set.of(0)), new NicGroup("ens1f0np0", Set.of(1))), Set.of());
-        assertEquals("ens1f0np0", s.siCpuNic());
-        assertEquals(70, s.siCpu().sintr(), EPS);
-        assertEquals(70, s.sysload(), EPS);
+        assertEquals("ens1f0np0", s.siCpu().nic());
+        assertEquals(70, s.siCpu().modes().sintr(), EPS);
+        assertEquals(70, s.sysload().now(), EPS);
     }
 
     @Test
@@ -130,7 +130,7 @@ class SysloadCalculatorTest {
         calc.next(reading(0, stat(0, 0, idle(0), idle(0))), List.of(), Set.of());
         Sample s = calc.next(reading(1, stat(0, 0, t(0, 0, 0, 50, 0, 0, 50), idle(100))),
                 List.of(new NicGroup("eth0", Set.of())), Set.of());
-        assertEquals(s.cpu(), s.siCpu());
+        assertEquals(s.cpu(), s.siCpu().modes());
         assertEquals(Map.of("eth0", 0), s.nicIrqCpus());
     }
 
@@ -143,7 +143,7 @@ class SysloadCalculatorTest {
         Sample s = calc.next(reading(1, stat(0, 0, idle(100)), disk("nvme0n1", 1500), disk("sda", 1507)),
                 List.of(), watched);
         assertEquals(Map.of("nvme0n1", 50.0, "sda", 100.0), s.ioUtil());
-        assertEquals(100, s.sysload(), EPS);
+        assertEquals(100, s.sysload().now(), EPS);
         assertEquals(new Candidate(Candidate.IO, "nvme0n1", 50), s.candidates().get(2));
         assertEquals(new Candidate(Candidate.IO, "sda", 100), s.candidates().get(3));
     }
@@ -154,7 +154,7 @@ class SysloadCalculatorTest {
         calc.next(reading(0, stat(0, 0, idle(0)), disk("loop0", 0)), List.of(), Set.of());
         Sample s = calc.next(reading(1, stat(0, 0, idle(100)), disk("loop0", 1000)), List.of(), Set.of());
         assertEquals(Map.of(), s.ioUtil());
-        assertEquals(0, s.sysload(), EPS);
+        assertEquals(0, s.sysload().now(), EPS);
     }
 
     @Test
@@ -183,7 +183,7 @@ class SysloadCalculatorTest {
         // user: 2^64-30 -> 20 is 50 ticks; idle 0 -> 50: busy 50 %.
         Sample s = calc.next(reading(1, stat(0, 0, t(20, 0, 0, 50, 0, 0, 0))), List.of(), Set.of());
         assertEquals(50, s.cpu().user(), EPS);
-        assertEquals(50, s.sysload(), EPS);
+        assertEquals(50, s.sysload().now(), EPS);
     }
 
     @Test
@@ -194,10 +194,10 @@ class SysloadCalculatorTest {
         // ctxt and intr and io_ticks restart near 0 (a reset, not a wrap): rates 0, util 0.
         Sample s = calc.next(reading(1, stat(10, 20, t(0, 0, 0, 100, 0, 0, 0)), disk("vda", 3)),
                 List.of(), Set.of("vda"));
-        assertEquals(0, s.ctxtPerSecond(), EPS);
-        assertEquals(0, s.intrPerSecond(), EPS);
+        assertEquals(0, s.rates().ctxtPerSecond(), EPS);
+        assertEquals(0, s.rates().intrPerSecond(), EPS);
         assertEquals(0, s.ioUtil().get("vda"), EPS);
-        assertEquals(0, s.sysload(), EPS);
+        assertEquals(0, s.sysload().now(), EPS);
     }
 
     @Test
@@ -210,8 +210,8 @@ class SysloadCalculatorTest {
         per.put(2, idle(100));
         ProcStat now = new ProcStat(t(0, 0, 0, 120, 0, 0, 80), per, 0, 0);
         Sample s = calc.next(reading(1, now), List.of(new NicGroup("eth0", Set.of(0, 1))), Set.of());
-        assertEquals(80, s.siCpu().sintr(), EPS);
-        assertEquals(80, s.sysload(), EPS);
+        assertEquals(80, s.siCpu().modes().sintr(), EPS);
+        assertEquals(80, s.sysload().now(), EPS);
     }
 
     @Test
@@ -225,8 +225,8 @@ class SysloadCalculatorTest {
                 Optional.of(new DiskStats(List.of(disk("vda", 200)), Set.of(), Skipped.NONE))), List.of(), Set.of("vda"));
         assertEquals(first.cpu(), again.cpu());
         assertEquals(first.ioUtil(), again.ioUtil());
-        assertEquals(first.ctxtPerSecond(), again.ctxtPerSecond(), EPS);
-        assertEquals(30, again.sysload(), EPS);
+        assertEquals(first.rates().ctxtPerSecond(), again.rates().ctxtPerSecond(), EPS);
+        assertEquals(30, again.sysload().now(), EPS);
     }
 
     @Test
@@ -234,8 +234,8 @@ class SysloadCalculatorTest {
         SysloadCalculator calc = new SysloadCalculator(40, SECOND);
         calc.next(reading(0, stat(1000, 500, idle(0))), List.of(), Set.of());
         Sample s = calc.next(reading(2, stat(5000, 1500, idle(200))), List.of(), Set.of());
-        assertEquals(2000, s.intrPerSecond(), EPS);
-        assertEquals(500, s.ctxtPerSecond(), EPS);
+        assertEquals(2000, s.rates().intrPerSecond(), EPS);
+        assertEquals(500, s.rates().ctxtPerSecond(), EPS);
     }
 
     @Test
@@ -255,9 +255,9 @@ class SysloadCalculatorTest {
         calc.next(reading(0, stat(0, 0, idle(0))), List.of(), Set.of());
         // One fully busy second right after start: every mean is 100, not 100/60.
         Sample s = calc.next(reading(1, stat(0, 0, t(100, 0, 0, 0, 0, 0, 0))), List.of(), Set.of());
-        assertEquals(100, s.one(), EPS);
-        assertEquals(100, s.five(), EPS);
-        assertEquals(100, s.fifteen(), EPS);
+        assertEquals(100, s.sysload().one(), EPS);
+        assertEquals(100, s.sysload().five(), EPS);
+        assertEquals(100, s.sysload().fifteen(), EPS);
     }
 
     @Test
@@ -277,11 +277,11 @@ class SysloadCalculatorTest {
             }
             s = calc.next(reading(sec, stat(0, 0, t(user, 0, 0, idle, 0, 0, 0))), List.of(), Set.of());
             if (sec == 90) {
-                assertEquals(50, s.one(), EPS); // seconds 31..90: 30 busy, 30 idle
+                assertEquals(50, s.sysload().one(), EPS); // seconds 31..90: 30 busy, 30 idle
             }
         }
-        assertEquals(0, s.one(), EPS);
-        assertEquals(50, s.five(), EPS);
-        assertEquals(50, s.fifteen(), EPS);
+        assertEquals(0, s.sysload().one(), EPS);
+        assertEquals(50, s.sysload().five(), EPS);
+        assertEquals(50, s.sysload().fifteen(), EPS);
     }
 }
