@@ -3,15 +3,12 @@ package io.github.sysloadexporter.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sysloadexporter.testing.Http;
+import io.github.sysloadexporter.testing.Ports;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -65,21 +62,20 @@ class ClassListTest {
     /** Starts the exporter with -XX:DumpLoadedClassList, scrapes it, stops it; returns the list. */
     static Path runAndRecord(Path tmp) throws Exception {
         Path list = tmp.resolve("loaded.classlist");
-        int port = ProcessTest.freePort();
-        Process p = ProcessTest.spawn(List.of("-XX:+UseSerialGC", "-XX:DumpLoadedClassList=" + list),
+        int port = Ports.free();
+        Process p = ExporterProcess.start(List.of("-XX:+UseSerialGC", "-XX:DumpLoadedClassList=" + list),
                 "--web.listen-address", "127.0.0.1:" + port);
         try {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-            String body = ProcessTest.awaitFirstSample(http, port);
+            Http http = new Http();
+            String body = http.awaitFirstSample(port);
             assertTrue(body.contains("\nsysload_sysload "), "no sample served: " + body);
             // Once more, as Prometheus would scrape again.
             Thread.sleep(300);
-            HttpRequest scrape = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build();
-            assertEquals(200, http.send(scrape, HttpResponse.BodyHandlers.discarding()).statusCode());
+            http.metrics(port);
 
-            new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+            ExporterProcess.signal(p, "TERM");
             assertTrue(p.waitFor(5, TimeUnit.SECONDS), "still running 5 s after SIGTERM");
-            assertEquals(0, p.exitValue(), new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+            assertEquals(0, p.exitValue(), ExporterProcess.stderr(p));
         } finally {
             p.destroyForcibly();
         }

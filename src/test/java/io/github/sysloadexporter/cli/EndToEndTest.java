@@ -3,13 +3,10 @@ package io.github.sysloadexporter.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.sysloadexporter.FixtureRoot;
+import io.github.sysloadexporter.testing.Fixtures;
+import io.github.sysloadexporter.testing.Http;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * expected file exactly (the process and build lines, which depend on the JVM, left out).
  */
 class EndToEndTest {
-    static final Path SYSFS = FixtureRoot.of("virtio-2cpu/sys");
+    static final Path SYSFS = Fixtures.sysfs("virtio-2cpu");
     static final Path EXPECTED = Path.of(System.getProperty("user.dir"), "src/test/resources/e2e/metrics.txt");
     static final long T0_MILLIS = 1_764_000_000_000L;
 
@@ -36,7 +33,7 @@ class EndToEndTest {
 
     final AtomicLong nanos = new AtomicLong(5_000_000_000L);
     final AtomicLong wall = new AtomicLong(T0_MILLIS);
-    final HttpClient http = HttpClient.newHttpClient();
+    final Http http = new Http();
     Daemon daemon;
 
     @BeforeEach
@@ -103,9 +100,8 @@ class EndToEndTest {
     }
 
     String scrape(String path) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + daemon.port() + path)).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, r.statusCode(), path);
+        Http.Response r = http.get(daemon.port(), path);
+        assertEquals(200, r.status(), path);
         return r.body();
     }
 
@@ -130,9 +126,7 @@ class EndToEndTest {
     @Test
     void landingPageLinksToMetricsAndOtherPathsAre404() throws Exception {
         assertTrue(scrape("/").contains("href=\"/metrics\""));
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + daemon.port() + "/nope")).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(404, r.statusCode());
+        assertEquals(404, http.get(daemon.port(), "/nope").status());
     }
 
     @Test

@@ -5,12 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.github.sysloadexporter.testing.Http;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +38,7 @@ class FaultInjectionTest {
 
     final AtomicLong nanos = new AtomicLong(5 * SECOND);
     final AtomicLong wall = new AtomicLong(EndToEndTest.T0_MILLIS);
-    final HttpClient http = HttpClient.newHttpClient();
+    final Http http = new Http();
     Daemon daemon;
 
     @BeforeEach
@@ -81,11 +78,9 @@ class FaultInjectionTest {
     }
 
     String scrape() throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + daemon.port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, r.statusCode());
-        assertSane(r.body());
-        return r.body();
+        String body = http.metrics(daemon.port());
+        assertSane(body);
+        return body;
     }
 
     /** Every sample line: a finite, non-negative number; percentages at most 100. */

@@ -2,7 +2,7 @@ package io.github.sysloadexporter.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.github.sysloadexporter.FixtureRoot;
+import io.github.sysloadexporter.testing.Fixtures;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /** -i and -b names that name nothing: one warning each; real names, and old-style IRQ names, none. */
 class UnknownNamesTest {
-    static final Path PROC = FixtureRoot.of("virtio-2cpu/proc");
-    static final Path SYS = FixtureRoot.of("virtio-2cpu/sys");
+    static final Path PROC = Fixtures.procfs("virtio-2cpu");
+    static final Path SYS = Fixtures.sysfs("virtio-2cpu");
 
     static Config config(List<String> nics, List<String> disks) {
         return new Config(new InetSocketAddress("127.0.0.1", 0), "/metrics", PROC, SYS, 1, nics, disks, 40);

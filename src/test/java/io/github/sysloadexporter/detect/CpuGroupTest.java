@@ -2,6 +2,7 @@ package io.github.sysloadexporter.detect;
 
 import io.github.sysloadexporter.procfs.Interrupts;
 import io.github.sysloadexporter.procfs.IrqLine;
+import io.github.sysloadexporter.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -10,8 +11,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
-import static io.github.sysloadexporter.detect.Fixtures.c;
-import static io.github.sysloadexporter.detect.Fixtures.line;
+import static io.github.sysloadexporter.testing.Fixtures.c;
+import static io.github.sysloadexporter.testing.Fixtures.line;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class CpuGroupTest {

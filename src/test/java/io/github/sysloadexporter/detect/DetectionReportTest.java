@@ -1,6 +1,7 @@
 package io.github.sysloadexporter.detect;
 
 import io.github.sysloadexporter.procfs.Interrupts;
+import io.github.sysloadexporter.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -16,7 +17,7 @@ class DetectionReportTest {
     @Test
     void virtioMachineReportSaysWhatWasChosenAndRejectedAndWhy() throws IOException {
         String report = DetectionReport.render(NicDetector.scan(Fixtures.sysfs("virtio-2cpu")),
-                Fixtures.virtioMachine(), DiskDetector.scan(Fixtures.sysfs("virtio-2cpu")));
+                Fixtures.interrupts("virtio-2cpu"), DiskDetector.scan(Fixtures.sysfs("virtio-2cpu")));
 
         List<String> lines = report.lines().toList();
         assertEquals(List.of(

@@ -1,5 +1,6 @@
 package io.github.sysloadexporter.detect;
 
+import io.github.sysloadexporter.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -3,9 +3,9 @@ package io.github.sysloadexporter.detect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.sysloadexporter.FixtureRoot;
 import io.github.sysloadexporter.procfs.Interrupts;
 import io.github.sysloadexporter.procfs.ProcFs;
+import io.github.sysloadexporter.testing.Fixtures;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -31,7 +31,7 @@ class DriverTableTest {
 
     static List<Classified> classifyEveryHost() {
         List<Classified> all = new ArrayList<>();
-        try (DirectoryStream<Path> hosts = Files.newDirectoryStream(FixtureRoot.of(""))) {
+        try (DirectoryStream<Path> hosts = Files.newDirectoryStream(Fixtures.root())) {
             for (Path host : hosts) {
                 if (!Files.isDirectory(host.resolve("sys/class/net")) || !Files.exists(host.resolve("proc/interrupts"))) {
                     continue;

@@ -3,10 +3,8 @@ package io.github.sysloadexporter.detect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.sysloadexporter.FixtureRoot;
 import io.github.sysloadexporter.procfs.Interrupts;
-import io.github.sysloadexporter.procfs.ProcFs;
-import java.nio.file.Path;
+import io.github.sysloadexporter.testing.Fixtures;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -112,12 +110,11 @@ class FixtureHostsTest {
     void receiveLinesAsTheDriverSourceSays(String host, String nicName, String expected) throws Exception {
         // a switchdev representor is not a NIC to watch: its traffic is its VF's or SF's
         if (host.equals("nic-rdma-sf")) {
-            assertTrue(NicDetector.scan(FixtureRoot.of(host).resolve("sys")).excluded().stream()
+            assertTrue(NicDetector.scan(Fixtures.sysfs(host)).excluded().stream()
                     .anyMatch(x -> x.name().equals("enp59s0f0npf0sf88") && x.why().startsWith("switchdev representor")));
         }
-        Path root = FixtureRoot.of(host);
-        Interrupts irqs = new ProcFs(root.resolve("proc")).interrupts();
-        NicScan scan = NicDetector.scan(root.resolve("sys"));
+        Interrupts irqs = Fixtures.interrupts(host);
+        NicScan scan = NicDetector.scan(Fixtures.sysfs(host));
         Nic nic = scan.nics().stream().filter(n -> n.name().equals(nicName)).findFirst().orElseThrow();
         List<String> got = IrqMatcher.receiveIrqs(nic, irqs).stream().map(IrqChoice::irq).toList();
         assertEquals(labels(expected), got);

@@ -2,10 +2,10 @@ package io.github.sysloadexporter.detect;
 
 import io.github.sysloadexporter.procfs.Interrupts;
 import io.github.sysloadexporter.procfs.IrqLine;
+import io.github.sysloadexporter.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,8 +13,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
 
-import static io.github.sysloadexporter.detect.Fixtures.c;
-import static io.github.sysloadexporter.detect.Fixtures.line;
+import static io.github.sysloadexporter.testing.Fixtures.c;
+import static io.github.sysloadexporter.testing.Fixtures.line;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,7 +44,7 @@ class IrqMatcherTest {
     @Test
     void eth0OnThisVmReceivesOnlyOnVirtio2Input() throws IOException {
         Nic eth0 = NicDetector.scan(Fixtures.sysfs("virtio-2cpu")).nics().get(0);
-        Interrupts interrupts = Fixtures.virtioMachine();
+        Interrupts interrupts = Fixtures.interrupts("virtio-2cpu");
 
         assertEquals(List.of("38"), receiveLabels(eth0, interrupts));
         // config and output of the same device are tied to eth0 but rejected; the entropy
@@ -60,7 +60,7 @@ class IrqMatcherTest {
     void mlx5CompletionVectorsButNotItsAsyncVector() throws IOException {
         Nic mlx5 = NicDetector.scan(Fixtures.sysfs("metal-64cpu")).nics().get(1);
         assertEquals("ens1f0np0", mlx5.name());
-        Interrupts interrupts = Fixtures.metalMachine();
+        Interrupts interrupts = Fixtures.interrupts("metal-64cpu");
 
         List<String> expected = IntStream.rangeClosed(101, 116).mapToObj(String::valueOf).toList();
         assertEquals(expected, receiveLabels(mlx5, interrupts));
@@ -76,7 +76,7 @@ class IrqMatcherTest {
         // e.g. msi_irqs unreadable in a container: the address in the action name still ties it
         Nic mlx5 = nic("ens1f0np0", null, "0000:5e:00.0");
         List<String> expected = IntStream.rangeClosed(101, 116).mapToObj(String::valueOf).toList();
-        assertEquals(expected, receiveLabels(mlx5, Fixtures.metalMachine()));
+        assertEquals(expected, receiveLabels(mlx5, Fixtures.interrupts("metal-64cpu")));
     }
 
     /**
@@ -91,8 +91,8 @@ class IrqMatcherTest {
         assertEquals(Optional.of("ixgbe"), eno1.driver());
 
         List<String> expected = IntStream.rangeClosed(130, 137).mapToObj(String::valueOf).toList();
-        assertEquals(expected, receiveLabels(eno1, Fixtures.metalMachine()));
-        IrqChoice other = IrqMatcher.classify(eno1, Fixtures.metalMachine()).get(8);
+        assertEquals(expected, receiveLabels(eno1, Fixtures.interrupts("metal-64cpu")));
+        IrqChoice other = IrqMatcher.classify(eno1, Fixtures.interrupts("metal-64cpu")).get(8);
         assertEquals("138", other.irq());
         assertTrue(other.why().contains("beside the NIC's queue vectors it is the \"other\" vector"), other.why());
     }
@@ -169,7 +169,7 @@ class IrqMatcherTest {
     @Test
     void explicitInterfaceNameIsResolvedLikeADetectedNic() throws IOException {
         List<IrqChoice> chosen = IrqMatcher.explicitIrqs(Fixtures.sysfs("virtio-2cpu"), "eth0",
-                Fixtures.virtioMachine());
+                Fixtures.interrupts("virtio-2cpu"));
 
         assertEquals(List.of("38"), List.copyOf(IrqMatcher.labels(chosen)));
     }
@@ -177,14 +177,14 @@ class IrqMatcherTest {
     @Test
     void explicitOtherNameMatchesActionsContainingIt() throws IOException {
         List<IrqChoice> chosen = IrqMatcher.explicitIrqs(Fixtures.sysfs("virtio-2cpu"), "virtio2-input",
-                Fixtures.virtioMachine());
+                Fixtures.interrupts("virtio-2cpu"));
 
         assertEquals(List.of("38"), List.copyOf(IrqMatcher.labels(chosen)));
         assertEquals("action virtio2-input.0 contains the given name virtio2-input"
                 + " (not an interface: matched as the original did)", chosen.get(0).why());
         // the original's substring semantics: "virtio" alone takes every virtio line
         List<IrqChoice> all = IrqMatcher.explicitIrqs(Fixtures.sysfs("virtio-2cpu"), "virtio",
-                Fixtures.virtioMachine());
+                Fixtures.interrupts("virtio-2cpu"));
         assertEquals(16, all.size());
     }
 
@@ -193,7 +193,7 @@ class IrqMatcherTest {
         // eno2 is the second port of the ixgbe card: its name is not a prefix match of
         // eno1's lines and its PCI function and vectors differ
         assertEquals(List.of(),
-                IrqMatcher.classify(nic("eno2", null, "0000:19:00.1", 139), Fixtures.metalMachine()));
+                IrqMatcher.classify(nic("eno2", null, "0000:19:00.1", 139), Fixtures.interrupts("metal-64cpu")));
     }
 
     /** The interface's own name is no word of its vectors: an interface called mgmt is no control vector. */
@@ -218,10 +218,8 @@ class IrqMatcherTest {
     /** -i naming one port of a two-port PCI function: the other port's vectors stay the other's. */
     @Test
     void anExplicitInterfaceKnowsItsSiblings() throws Exception {
-        Path sysfs = io.github.sysloadexporter.FixtureRoot.of("nic-misc-a/sys");
-        Interrupts irqs = new io.github.sysloadexporter.procfs.ProcFs(
-                io.github.sysloadexporter.FixtureRoot.of("nic-misc-a/proc")).interrupts();
-        assertEquals(List.of("176", "177", "178", "179"),
-                IrqMatcher.labels(IrqMatcher.explicitIrqs(sysfs, "enp175s0np0", irqs)).stream().toList());
+        List<IrqChoice> chosen = IrqMatcher.explicitIrqs(Fixtures.sysfs("nic-misc-a"), "enp175s0np0",
+                Fixtures.interrupts("nic-misc-a"));
+        assertEquals(List.of("176", "177", "178", "179"), List.copyOf(IrqMatcher.labels(chosen)));
     }
 }

@@ -2,9 +2,8 @@ package io.github.sysloadexporter.detect;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.github.sysloadexporter.FixtureRoot;
 import io.github.sysloadexporter.procfs.Interrupts;
-import io.github.sysloadexporter.procfs.ProcFs;
+import io.github.sysloadexporter.testing.Fixtures;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +16,7 @@ import org.junit.jupiter.api.Test;
  */
 class ParsedFixturesTest {
     static Map<String, List<String>> receiveIrqs(String host) throws Exception {
-        Interrupts irqs = new ProcFs(FixtureRoot.of(host + "/proc")).interrupts();
+        Interrupts irqs = Fixtures.interrupts(host);
         Map<String, List<String>> out = new TreeMap<>();
         for (Nic nic : NicDetector.scan(Fixtures.sysfs(host)).nics()) {
             out.put(nic.name(), new ArrayList<>(IrqMatcher.labels(IrqMatcher.receiveIrqs(nic, irqs))));

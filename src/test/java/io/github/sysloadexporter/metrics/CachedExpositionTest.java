@@ -4,15 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sysloadexporter.testing.Http;
 import io.github.sysloadexporter.web.WebSecurity;
 import io.prometheus.client.Collector;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.exporter.common.TextFormat;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -24,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class CachedExpositionTest {
     final AtomicInteger collects = new AtomicInteger();
     final AtomicReference<Object> sample = new AtomicReference<>(new Object());
-    final HttpClient http = HttpClient.newHttpClient();
+    final Http http = new Http();
     MetricsServer server;
 
     @BeforeEach
@@ -47,32 +44,28 @@ class CachedExpositionTest {
         server.close();
     }
 
-    HttpResponse<String> get(String path, String header, String value) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
-        if (header != null) {
-            b.header(header, value);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    Http.Response get(String path, String... headers) throws Exception {
+        return http.get(server.port(), path, headers);
     }
 
     @Test
     void oneRenderPerSample() throws Exception {
-        String first = get("/metrics", null, null).body();
+        String first = get("/metrics").body();
         String second = get("/metrics", "Accept-Encoding", "gzip").body();
         assertEquals(first, second);
         assertEquals(1, collects.get());
         assertTrue(first.contains("renders 1.0\n"), first);
 
         sample.set(new Object()); // the sampler published a new sample
-        String third = get("/metrics", null, null).body();
+        String third = get("/metrics").body();
         assertNotEquals(first, third);
         assertEquals(2, collects.get());
     }
 
     @Test
     void plainTextEvenWhenGzipIsOffered() throws Exception {
-        HttpResponse<String> r = get("/metrics", "Accept-Encoding", "gzip");
-        assertEquals(200, r.statusCode());
+        Http.Response r = get("/metrics", "Accept-Encoding", "gzip");
+        assertEquals(200, r.status());
         assertTrue(r.headers().firstValue("Content-Encoding").isEmpty());
         assertEquals("text/plain; version=0.0.4; charset=utf-8", r.headers().firstValue("Content-Type").orElseThrow());
     }
@@ -82,7 +75,7 @@ class CachedExpositionTest {
         // What Prometheus sends: OpenMetrics first, the text format as a fallback, and gzip.
         String accept = "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,"
                 + "text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
-        HttpResponse<String> om = get("/metrics", "Accept", accept);
+        Http.Response om = get("/metrics", "Accept", accept);
         assertEquals(TextFormat.CONTENT_TYPE_OPENMETRICS_100, om.headers().firstValue("Content-Type").orElseThrow());
         assertTrue(om.headers().firstValue("Content-Encoding").isEmpty());
         assertTrue(om.body().endsWith("# EOF\n"), om.body());
@@ -91,9 +84,9 @@ class CachedExpositionTest {
         assertEquals(1, collects.get());
 
         // The text format is a rendering of its own, then cached as well.
-        String plain = get("/metrics", null, null).body();
+        String plain = get("/metrics").body();
         assertTrue(plain.contains("\nrenders 2.0\n") && !plain.contains("# EOF"), plain);
-        assertEquals(plain, get("/metrics", null, null).body());
+        assertEquals(plain, get("/metrics").body());
         assertEquals(om.body(), get("/metrics", "Accept", accept).body());
         assertEquals(2, collects.get());
 
@@ -104,10 +97,10 @@ class CachedExpositionTest {
 
     @Test
     void nameFiltersGoToSimpleclientsHandler() throws Exception {
-        HttpResponse<String> filtered = get("/metrics?name[]=nothing", null, null);
-        assertEquals(200, filtered.statusCode());
+        Http.Response filtered = get("/metrics?name[]=nothing");
+        assertEquals(200, filtered.status());
         assertEquals("", filtered.body());
-        HttpResponse<String> one = get("/metrics?name[]=renders", null, null);
+        Http.Response one = get("/metrics?name[]=renders");
         assertTrue(one.body().contains("\nrenders "), one.body());
     }
 }

@@ -3,16 +3,13 @@ package io.github.sysloadexporter.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sysloadexporter.testing.Http;
 import io.prometheus.client.CollectorRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,11 +42,7 @@ class ServerLimitsTest {
                     idle.add(new Socket("127.0.0.1", server.port()));
                 }
                 long t0 = System.nanoTime();
-                HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + server.port() + "/metrics")).timeout(Duration.ofSeconds(30))
-                        .build(), HttpResponse.BodyHandlers.ofString());
-                assertEquals(200, r.statusCode());
+                new Http(Duration.ofSeconds(30)).metrics(server.port());
                 double waited = (System.nanoTime() - t0) / 1e9;
                 System.out.println("scrape behind slow and idle clients answered after " + waited + " s");
                 // Cut off at the first check after the request limit: at most a check interval late.

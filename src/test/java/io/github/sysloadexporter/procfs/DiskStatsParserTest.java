@@ -3,6 +3,7 @@ package io.github.sysloadexporter.procfs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sysloadexporter.testing.Fixtures;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;

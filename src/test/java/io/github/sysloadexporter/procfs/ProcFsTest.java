@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.sysloadexporter.testing.Fixtures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -23,7 +24,7 @@ class ProcFsTest {
 
     @Test
     void readsTheVirtioGuestTree() throws Exception {
-        Path root = Fixtures.dir("virtio-2cpu/proc");
+        Path root = Fixtures.path("virtio-2cpu/proc");
         ProcFs fs = new ProcFs(root);
         assertEquals(root, fs.root());
         ProcStat stat = fs.stat();
@@ -39,12 +40,12 @@ class ProcFsTest {
 
     @Test
     void readsTheMetalTrees() throws Exception {
-        ProcFs fs = new ProcFs(Fixtures.dir("metal-64cpu/proc"));
+        ProcFs fs = new ProcFs(Fixtures.path("metal-64cpu/proc"));
         assertEquals(64, fs.stat().perCpu().size());
         assertEquals(8, fs.diskStats().disks().size());
         assertEquals(64, fs.interrupts().cpuIds().length);
 
-        ProcFs offline = new ProcFs(Fixtures.dir("metal-64cpu-offline/proc"));
+        ProcFs offline = new ProcFs(Fixtures.path("metal-64cpu-offline/proc"));
         assertEquals(63, offline.stat().perCpu().size());
         assertEquals(63, offline.interrupts().cpuIds().length);
         assertEquals(8, offline.diskStats().disks().size());
@@ -52,18 +53,18 @@ class ProcFsTest {
 
     @Test
     void errorsNameTheFullPath() throws Exception {
-        Path root = Fixtures.dir("malformed/stat-truncated-cpu-line");
+        Path root = Fixtures.path("malformed/stat-truncated-cpu-line");
         ProcfsFormatException e = new ProcFs(root).stat().skipped().first().get(0);
         assertEquals(root.resolve("stat").toString(), e.source());
         assertEquals(root.resolve("stat") + ":3: cpu1 line has 4 numbers, at least 7 expected"
                 + " (user .. softirq)", e.getMessage());
 
-        Path disks = Fixtures.dir("malformed/diskstats-truncated-line");
+        Path disks = Fixtures.path("malformed/diskstats-truncated-line");
         e = new ProcFs(disks).diskStats().skipped().first().get(0);
         assertEquals(disks.resolve("diskstats").toString(), e.source());
         assertEquals(5, e.line());
 
-        Path irqs = Fixtures.dir("malformed/interrupts-no-header");
+        Path irqs = Fixtures.path("malformed/interrupts-no-header");
         e = assertThrows(ProcfsFormatException.class, () -> new ProcFs(irqs).interrupts());
         assertEquals(irqs.resolve("interrupts").toString(), e.source());
         assertEquals(1, e.line());

@@ -5,18 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sysloadexporter.metrics.MetricsServer;
+import io.github.sysloadexporter.testing.Http;
+import io.github.sysloadexporter.testing.Ports;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Gauge;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -226,19 +223,13 @@ class TlsEndToEndTest {
         assertEquals("200", curl("--cacert", "next/ca.pem", "-u", "prometheus:new", url("/metrics")).status());
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     /** Debian's Prometheus scrapes over TLS with basic auth: its up is 1. */
     @Test
     void prometheusScrapesWithTlsAndBasicAuth() throws Exception {
         Certs.require("prometheus");
         new Certs(dir).make(false);
         start(tls("server.key", "") + users("prometheus", "s3cret"));
-        int port = freePort();
+        int port = Ports.free();
         Files.writeString(dir.resolve("prometheus.yml"), """
                 global:
                   scrape_interval: 1s
@@ -258,24 +249,12 @@ class TlsEndToEndTest {
                 "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
         try {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-            String last = "";
-            long deadline = System.nanoTime() + 60_000_000_000L;
-            while (System.nanoTime() < deadline) {
-                try {
-                    last = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                            + "/api/v1/query?query=up%7Bjob%3D%22sysload%22%7D")).build(),
-                            HttpResponse.BodyHandlers.ofString()).body();
-                    if (last.contains("\"value\":[") && last.matches("(?s).*\"value\":\\[[0-9.]+,\"1\"\\].*")) {
-                        break;
-                    }
-                } catch (IOException notYet) {
-                    // Prometheus is still starting
-                }
-                Thread.sleep(500);
-            }
-            assertTrue(last.matches("(?s).*\"value\":\\[[0-9.]+,\"1\"\\].*"),
-                    "up == 1: " + last + "\n" + Files.readString(dir.resolve("prometheus.log")));
+            String up = "(?s).*\"value\":\\[[0-9.]+,\"1\"\\].*";
+            Http.Response last = new Http().await(Http.local(port, "/api/v1/query?query=up%7Bjob%3D%22sysload%22%7D"),
+                    r -> r.body().matches(up), Duration.ofSeconds(60));
+            assertTrue(last != null && last.body().matches(up),
+                    "up == 1: " + (last == null ? "no answer" : last.body()) + "\n"
+                            + Files.readString(dir.resolve("prometheus.log")));
         } finally {
             prom.destroy();
             if (!prom.waitFor(10, TimeUnit.SECONDS)) {
