@@ -152,26 +152,4 @@ class EndToEndTest {
         assertTrue(again.contains("sysload_io_util{device=\"vda\",} 12.5\n"), again); // 250 ms in 2 s
         assertTrue(again.contains("sysload_last_sample_timestamp_seconds 1.764000003E9\n"), again);
     }
-
-    /** The exposition, process metrics included, passes Prometheus's own linter. */
-    @Test
-    void passesPromtoolCheckMetrics() throws Exception {
-        Path promtool = Path.of("/usr/bin/promtool");
-        if (!Files.isExecutable(promtool)) {
-            // CI installs it (.ci/run); elsewhere say what is missing rather than pass silently.
-            assertTrue(System.getenv("CI") == null, "promtool missing: apt-get install prometheus");
-            org.junit.jupiter.api.Assumptions.abort("promtool not installed (apt-get install prometheus)");
-        }
-        daemon.sampler().tick();
-        advance(1);
-        String body = scrape("/metrics");
-        assertTrue(body.contains("process_cpu_seconds_total "), body);
-        Process p = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
-        try (var in = p.getOutputStream()) {
-            in.write(body.getBytes(StandardCharsets.UTF_8));
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), out);
-        assertEquals("", out.strip(), "promtool's complaints");
-    }
 }

@@ -5,12 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The exporter as an operator meets it: a JVM of its own, started from the command line. */
+/**
+ * The exporter as an operator meets it: the packaged jar in a JVM of its own, started from the
+ * command line. The jar is the one mvn -B verify builds before it runs the ITs (the pom passes
+ * its path as exporter.jar).
+ */
 final class ExporterProcess {
     /** How a run that ended went. */
     record Result(int exit, String out, String err) {
@@ -24,14 +29,22 @@ final class ExporterProcess {
         return start(List.of(), args);
     }
 
-    /** Starts the exporter with extra JVM options before the main class. */
+    /** Starts the exporter with extra JVM options (before -jar). */
     static Process start(List<String> jvmOptions, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx64m"));
         cmd.addAll(jvmOptions);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of("-jar", jar().toString()));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).start();
+    }
+
+    private static Path jar() {
+        String jar = System.getProperty("exporter.jar");
+        if (jar == null || !Files.isRegularFile(Path.of(jar))) {
+            throw new IllegalStateException("no exporter jar (" + jar + "): the ITs run in mvn -B verify, after package");
+        }
+        return Path.of(jar);
     }
 
     /** Runs the exporter to its end (at most 30 s). */

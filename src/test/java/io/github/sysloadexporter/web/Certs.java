@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import io.github.sysloadexporter.testing.Tools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Real certificates for the tests, made with the openssl command line: a CA, a server
@@ -23,14 +23,6 @@ final class Certs {
 
     Certs(Path dir) {
         this.dir = dir;
-    }
-
-    /** Skips the test where a tool is missing, except in CI, where .ci/run must install it. */
-    static void require(String tool) {
-        if (!Files.isExecutable(Path.of("/usr/bin", tool))) {
-            assertTrue(System.getenv("CI") == null, tool + " missing: apt-get install " + tool);
-            Assumptions.abort(tool + " not installed");
-        }
     }
 
     static String run(Path dir, String... cmd) throws IOException, InterruptedException {
@@ -57,7 +49,7 @@ final class Certs {
 
     /** ca.pem/ca.key, server.pem/server.key (PKCS#8) and client.pem/client.key. */
     Certs make(boolean ec) throws IOException, InterruptedException {
-        require("openssl");
+        Tools.require("openssl");
         newKey("ca.key", ec);
         openssl("req", "-x509", "-new", "-key", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=test CA");
         leaf("server", ec, "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n");

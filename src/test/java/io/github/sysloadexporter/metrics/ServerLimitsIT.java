@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * handler threads, and 200 idle connections, and a scrape still
  * gets its answer once the request time limit has passed; the slow ones are cut off.
  */
-class ServerLimitsTest {
+class ServerLimitsIT {
     @Test
     void slowAndIdleClientsAreCutOffAndScrapesGoOn() throws Exception {
         try (MetricsServer server = MetricsServer.start(new InetSocketAddress("127.0.0.1", 0), "/metrics",

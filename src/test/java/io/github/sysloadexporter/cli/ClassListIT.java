@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * scrapes it, and compares that with the committed list. Only the classes of the project and its
  * libraries are compared: which JDK classes load varies with the JDK build.
  */
-class ClassListTest {
+class ClassListIT {
     static final Path COMMITTED = Path.of(System.getProperty("user.dir"), "debian/sysload-exporter.classlist");
     static final List<String> OWN = List.of("io/github/sysloadexporter/", "picocli/", "io/prometheus/", "org/slf4j/");
     static final double MIN_COVERAGE = 0.95;
@@ -52,7 +52,7 @@ class ClassListTest {
                 "%s lists only %.1f %% of the %d project and library classes a scrape loads, missing %s; %s",
                 COMMITTED, 100 * coverage, loaded.size(), missing, REGENERATE));
 
-        ClassLoader loader = ClassListTest.class.getClassLoader();
+        ClassLoader loader = ClassListIT.class.getClassLoader();
         Set<String> stale = committed.stream()
                 .filter(name -> loader.getResource(name + ".class") == null)
                 .collect(Collectors.toCollection(TreeSet::new));

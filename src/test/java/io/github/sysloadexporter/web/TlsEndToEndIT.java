@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.sysloadexporter.metrics.MetricsServer;
 import io.github.sysloadexporter.testing.Http;
 import io.github.sysloadexporter.testing.Ports;
+import io.github.sysloadexporter.testing.Tools;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Gauge;
 import java.io.IOException;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * TLS and basic auth end to end: real certificates from openssl, the real HTTP server, and
  * curl and Prometheus as the clients an operator has.
  */
-class TlsEndToEndTest {
+class TlsEndToEndIT {
     @TempDir
     Path dir;
 
@@ -70,7 +71,7 @@ class TlsEndToEndTest {
     }
 
     Curl curl(String... args) throws Exception {
-        Certs.require("curl");
+        Tools.require("curl");
         Path headers = dir.resolve("headers.txt");
         Path body = dir.resolve("body.txt");
         Files.deleteIfExists(headers);
@@ -226,7 +227,7 @@ class TlsEndToEndTest {
     /** Debian's Prometheus scrapes over TLS with basic auth: its up is 1. */
     @Test
     void prometheusScrapesWithTlsAndBasicAuth() throws Exception {
-        Certs.require("prometheus");
+        Path prometheus = Tools.require("prometheus");
         new Certs(dir).make(false);
         start(tls("server.key", "") + users("prometheus", "s3cret"));
         int port = Ports.free();
@@ -245,7 +246,7 @@ class TlsEndToEndTest {
                     static_configs:
                       - targets: ['127.0.0.1:%d']
                 """.formatted(dir.resolve("ca.pem"), server.port()));
-        Process prom = new ProcessBuilder("/usr/bin/prometheus", "--config.file=" + dir.resolve("prometheus.yml"),
+        Process prom = new ProcessBuilder(prometheus.toString(), "--config.file=" + dir.resolve("prometheus.yml"),
                 "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
         try {

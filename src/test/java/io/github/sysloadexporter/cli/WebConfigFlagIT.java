@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** --web.config.file as an operator meets it: bad files stop the start, SIGHUP does not stop the process. */
-class WebConfigFlagTest {
+class WebConfigFlagIT {
     @TempDir
     Path dir;
 

@@ -13,8 +13,12 @@ import io.github.sysloadexporter.cli.ExporterProcess.Result;
 import io.github.sysloadexporter.testing.Fixtures;
 import io.github.sysloadexporter.testing.Http;
 import io.github.sysloadexporter.testing.Ports;
+import io.github.sysloadexporter.testing.Tools;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * The exporter as an operator meets it: a separate JVM started from the command line, real
  * /proc and /sys, real signals, real exit codes.
  */
-class ProcessTest {
+class ProcessIT {
     @Test
     void badInputIsOneLineAndStatusTwo() throws Exception {
         assertUsageError(run("--no-such-flag"), "--no-such-flag");
@@ -68,6 +72,36 @@ class ProcessTest {
         } finally {
             p.destroyForcibly();
         }
+    }
+
+    /**
+     * Prometheus's own linter passes the exposition of the exporter running here (process
+     * metrics included) and the one EndToEndTest expects over the virtio guest (every series).
+     */
+    @Test
+    void passesPromtoolCheckMetrics() throws Exception {
+        Path promtool = Tools.require("promtool");
+        int port = Ports.free();
+        Process p = start("--web.listen-address", "127.0.0.1:" + port);
+        String live;
+        try {
+            live = new Http().awaitFirstSample(port);
+        } finally {
+            p.destroyForcibly();
+        }
+        assertTrue(live.contains("\nsysload_sysload ") && live.contains("process_cpu_seconds_total "), live);
+        assertEquals("", promtoolCheck(promtool, live), "promtool's complaints");
+        assertEquals("", promtoolCheck(promtool, Files.readString(EndToEndTest.EXPECTED)), "promtool's complaints");
+    }
+
+    private static String promtoolCheck(Path promtool, String exposition) throws Exception {
+        Process check = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
+        try (var in = check.getOutputStream()) {
+            in.write(exposition.getBytes(StandardCharsets.UTF_8));
+        }
+        String out = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, check.waitFor(), out);
+        return out.strip();
     }
 
     @Test
