@@ -85,17 +85,7 @@ public final class Main implements Callable<Integer> {
     boolean debug;
 
     public static void main(String[] args) {
-        // Must be set before the JDK HTTP server class loads: without it keep-alive responses
-        // stall ~40 ms (Nagle against delayed ACK).
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-        // No option here is a date, a time or an SQL type: without this picocli registers
-        // converters for them, and java.time's formatters pull in the locale data (some 250
-        // classes and 1.5 MB that would stay resident for the life of the daemon).
-        if (System.getProperty("picocli.converters.excludes") == null) {
-            System.setProperty("picocli.converters.excludes", "java\\.(sql|time)\\..*");
-        }
+        JvmSettings.beforeParse(System.getProperties()); // before new CommandLine and any HTTP server
         System.exit(commandLine(new Main()).execute(args));
     }
 
@@ -143,8 +133,8 @@ public final class Main implements Callable<Integer> {
         if (!List.of("debug", "info", "warn", "error").contains(level)) {
             throw usage("--log.level must be debug, info, warn or error, got '" + logLevel + "'");
         }
-        logLevel = level;
-        configureLogging(); // before the web configuration is loaded, which may log
+        // Before the web configuration is loaded, which may log, and before WebSecurity's logger is made.
+        JvmSettings.logLevel(System.getProperties(), level);
         InetSocketAddress address;
         try {
             address = ListenAddress.parse(listenAddress);
@@ -169,11 +159,6 @@ public final class Main implements Callable<Integer> {
 
     private ParameterException usage(String message) {
         return new ParameterException(spec.commandLine(), message);
-    }
-
-    // slf4j-simple reads its level once, when the first logger is made: nothing logs before this.
-    private void configureLogging() {
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", logLevel);
     }
 
     private int serve(Config config) throws IOException, InterruptedException {

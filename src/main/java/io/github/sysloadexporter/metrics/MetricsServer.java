@@ -25,7 +25,8 @@ import java.util.function.Supplier;
  * (simpleclient's own HTTPServer would claim {@code /} for metrics).
  */
 public final class MetricsServer implements AutoCloseable {
-    static final int THREADS = 4;
+    /** Handler threads at most: so many scrapes are served at once. */
+    public static final int THREADS = 4;
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -36,9 +37,9 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     /**
-     * Binds and starts serving. The JVM must run with {@code sun.net.httpserver.nodelay=true}
-     * (set by the launcher and by Main before this is called), or keep-alive responses stall
-     * about 40 ms on Nagle against delayed ACK.
+     * Binds and starts serving. The JVM-wide settings of the JDK HTTP server (no Nagle delay,
+     * limits on slow and idle clients) are the caller's: the exporter's are made by
+     * cli.JvmSettings at start, before the server's classes load.
      *
      * @throws java.net.BindException when the address is in use or not local
      */
@@ -59,7 +60,6 @@ public final class MetricsServer implements AutoCloseable {
      */
     public static MetricsServer start(InetSocketAddress address, String telemetryPath, CollectorRegistry registry,
                                       Supplier<?> sampleVersion, WebSecurity web) throws IOException {
-        ServerLimits.apply();
         HttpServer server = web.createServer(address, 64);
         ThreadPoolExecutor executor = handlerPool();
         HttpHandler metrics = new CachedExposition(registry, sampleVersion, new HTTPServer.HTTPMetricHandler(registry));

@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
  * users would keep a revoked password working.
  */
 public final class WebSecurity {
+    private static final Logger LOG = LoggerFactory.getLogger(WebSecurity.class);
     static final long CHECK_NANOS = 1_000_000_000L;
     private static final byte[] UNAUTHORIZED = "Unauthorized\n".getBytes(StandardCharsets.UTF_8);
     private static final byte[] BROKEN = "Internal Server Error: the web configuration file cannot be used, see the log\n"
@@ -154,12 +155,6 @@ public final class WebSecurity {
         return state;
     }
 
-    // Looked up when needed: made during start-up checks, a logger would fix slf4j-simple's
-    // level before Main sets it.
-    private static Logger log() {
-        return LoggerFactory.getLogger(WebSecurity.class);
-    }
-
     private synchronized void check(boolean force) {
         long now = monotonicNanos.getAsLong();
         if (!force && now - lastCheckNanos < CHECK_NANOS) {
@@ -178,17 +173,17 @@ public final class WebSecurity {
                 material = TlsMaterial.load(config.tls(), file.toString());
                 tlsSettings = config.tls();
             } else if (tls != (config.tls() != null)) {
-                log().warn("web config {}: turning TLS {} needs a restart; until then the port stays {}", file,
+                LOG.warn("web config {}: turning TLS {} needs a restart; until then the port stays {}", file,
                         tls ? "off" : "on", tls ? "TLS" : "plain HTTP");
             }
             state = new State(config, null, stamps);
             if (old.error() != null || force || !stamps.equals(old.stamps())) {
-                log().info("web config {} (re)loaded: {} user(s), TLS {}", file, config.users().size(),
+                LOG.info("web config {} (re)loaded: {} user(s), TLS {}", file, config.users().size(),
                         tls ? "on" : "off");
             }
         } catch (WebConfigException e) {
             if (!e.getMessage().equals(old.error())) {
-                log().error("{}; answering 500 until it is fixed", e.getMessage());
+                LOG.error("{}; answering 500 until it is fixed", e.getMessage());
             }
             // Keep the stamps of the broken files so the error is not re-read every second.
             state = new State(old.config(), e.getMessage(), stamps);

@@ -42,7 +42,7 @@ final class ExporterProcess {
     private static Path jar() {
         String jar = System.getProperty("exporter.jar");
         if (jar == null || !Files.isRegularFile(Path.of(jar))) {
-            throw new IllegalStateException("no exporter jar (" + jar + "): the ITs run in mvn -B verify, after package");
+            throw new IllegalStateException("no exporter jar " + jar + ": the ITs run in mvn -B verify, after package");
         }
         return Path.of(jar);
     }

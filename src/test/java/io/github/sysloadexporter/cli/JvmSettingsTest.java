@@ -1,0 +1,73 @@
+package io.github.sysloadexporter.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The prelude's settings, made on a Properties of the test's own, never on this JVM's. */
+class JvmSettingsTest {
+    @Test
+    void everyDefaultIsSetWhereNothingWasGiven() {
+        Properties jvm = new Properties();
+        JvmSettings.beforeParse(jvm);
+        assertEquals("true", jvm.getProperty("sun.net.httpserver.nodelay"));
+        assertEquals("java\\.(sql|time)\\..*", jvm.getProperty("picocli.converters.excludes"));
+        assertEquals("10", jvm.getProperty("sun.net.httpserver.maxReqTime"));
+        assertEquals("256", jvm.getProperty("jdk.httpserver.maxConnections"));
+        assertEquals(JvmSettings.DEFAULTS.size(), jvm.size());
+        assertTrue(JvmSettings.DEFAULTS.entrySet().containsAll(JvmSettings.HTTP_SERVER_LIMITS.entrySet()));
+    }
+
+    @Test
+    void aValueGivenWithDashDWins() {
+        Properties jvm = new Properties();
+        jvm.setProperty("sun.net.httpserver.maxReqTime", "3");
+        jvm.setProperty("sun.net.httpserver.nodelay", "false");
+        JvmSettings.beforeParse(jvm);
+        assertEquals("3", jvm.getProperty("sun.net.httpserver.maxReqTime"));
+        assertEquals("false", jvm.getProperty("sun.net.httpserver.nodelay"));
+        assertEquals("30", jvm.getProperty("sun.net.httpserver.maxRspTime"));
+    }
+
+    @Test
+    void theLogLevelFlagWinsOverDashD() {
+        Properties jvm = new Properties();
+        jvm.setProperty(JvmSettings.LOG_LEVEL, "error");
+        JvmSettings.logLevel(jvm, "debug");
+        assertEquals("debug", jvm.getProperty(JvmSettings.LOG_LEVEL));
+    }
+
+    /** The one place: no other main class sets, clears or replaces a system property. */
+    @Test
+    void noOtherClassChangesSystemProperties() throws IOException {
+        Path main = Path.of(System.getProperty("user.dir"), "src/main/java");
+        List<String> others;
+        try (Stream<Path> files = Files.walk(main)) {
+            others = files.filter(p -> p.toString().endsWith(".java") && !p.endsWith("cli/JvmSettings.java"))
+                    .filter(p -> {
+                        String text = read(p);
+                        return text.contains("setProperty(") || text.contains("clearProperty(")
+                                || text.contains("setProperties(");
+                    })
+                    .map(p -> main.relativize(p).toString())
+                    .toList();
+        }
+        assertEquals(List.of(), others);
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
