@@ -140,15 +140,10 @@ class ProcStatParserTest {
         assertTrue(s.contextSwitches().isEmpty());
     }
 
+    /** The problems of the malformed fixtures are in MalformedFixturesTest; here, what is kept. */
     @Test
     void truncatedCpuLineCostsThatCpu() throws Exception {
-        String file = "malformed/stat-truncated-cpu-line/stat";
-        ProcStat s = parseFixture(file);
-        assertEquals(1, s.skipped().count());
-        ProcfsFormatException e = s.skipped().first().get(0);
-        assertEquals(file + ":3: cpu1 line has 4 numbers, at least 7 expected (user .. softirq)",
-                e.getMessage());
-        assertEquals(file, e.source());
+        ProcStat s = parseFixture("malformed/stat-truncated-cpu-line/stat");
         assertEquals(List.of(0), List.copyOf(s.perCpu().keySet()));
         assertEquals(72293, s.total().idle());
         assertEquals(337546, s.interrupts().getAsLong());
@@ -159,7 +154,6 @@ class ProcStatParserTest {
     void fileCutInTheMiddleKeepsWhatCameBefore() throws Exception {
         // cut inside cpu40's line, which still has 9 numbers: it counts; intr and ctxt are gone
         ProcStat s = parseFixture("malformed/stat-cut-mid-file/stat");
-        assertEquals(0, s.skipped().count());
         assertEquals(41, s.perCpu().size());
         assertTrue(s.interrupts().isEmpty());
         assertTrue(s.contextSwitches().isEmpty());
@@ -167,18 +161,13 @@ class ProcStatParserTest {
 
     @Test
     void nonNumericFieldCostsThatCpu() throws Exception {
-        String file = "malformed/stat-non-numeric/stat";
-        ProcStat s = parseFixture(file);
-        assertEquals(file + ":2: iowait is not a number: '5x2'", firstProblem(s));
+        ProcStat s = parseFixture("malformed/stat-non-numeric/stat");
         assertEquals(List.of(1), List.copyOf(s.perCpu().keySet()));
     }
 
     @Test
     void garbageIsSkippedAndQuotedReadably() throws Exception {
         String file = "malformed/stat-garbage/stat";
-        ProcfsFormatException e = assertThrows(ProcfsFormatException.class,
-                () -> parseFixture(file));
-        assertTrue(e.getMessage().startsWith(file + ": no aggregate 'cpu' line"), e.getMessage());
         // the garbage lines themselves, as the sampler would log them
         ProcStatParser.Builder b = new ProcStatParser.Builder(file);
         TextCursor.forEachLine(file, Fixtures.text(file), b);
@@ -190,12 +179,7 @@ class ProcStatParserTest {
     }
 
     @Test
-    void emptyFile() {
-        String file = "malformed/stat-empty/stat";
-        ProcfsFormatException e = assertThrows(ProcfsFormatException.class,
-                () -> parseFixture(file));
-        assertEquals(file + ": empty file", e.getMessage());
-        assertEquals(0, e.line());
+    void blankLinesOnlyAreAnEmptyFile() {
         assertEquals("t/stat: empty file", failure("\n\n").getMessage());
     }
 }
