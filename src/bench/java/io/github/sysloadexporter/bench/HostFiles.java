@@ -13,8 +13,7 @@ import java.util.Locale;
 final class HostFiles {
     static final int IRQ_LINES = 400;
 
-    private HostFiles() {
-    }
+    private HostFiles() {}
 
     static void write(Path dir, int cpus, int step) throws IOException {
         Files.writeString(dir.resolve("stat"), stat(cpus, step));
@@ -28,8 +27,16 @@ final class HostFiles {
         StringBuilder per = new StringBuilder(cpus * 64);
         for (int c = 0; c < cpus; c++) {
             long[] f = {
-                1_000_000L + c * 31L + step * 40L, 2_000L + c, 300_000L + step * 10L, 50_000_000L + step * 30L,
-                9_000L + step, 0, 7_000L + c + step * 20L, 0, 0, 0
+                1_000_000L + c * 31L + step * 40L,
+                2_000L + c,
+                300_000L + step * 10L,
+                50_000_000L + step * 30L,
+                9_000L + step,
+                0,
+                7_000L + c + step * 20L,
+                0,
+                0,
+                0
             };
             per.append("cpu").append(c);
             for (int i = 0; i < 10; i++) {
@@ -59,9 +66,14 @@ final class HostFiles {
         StringBuilder s = new StringBuilder();
         String[] names = {"nvme0n1", "nvme0n1p1", "nvme0n1p2", "nvme1n1", "sda", "sda1", "dm-0", "loop0"};
         for (int i = 0; i < names.length; i++) {
-            s.append(String.format(Locale.ROOT, "%4d %7d %s 183744 2115 21870738 51043 4217733 1617614 "
+            s.append(String.format(
+                    Locale.ROOT,
+                    "%4d %7d %s 183744 2115 21870738 51043 4217733 1617614 "
                             + "101006232 2386234 0 %d 2583911 0 0 0 0 161823 146633%n",
-                    259, i, names[i], 1_000_000L + step * (100L + 50 * i)));
+                    259,
+                    i,
+                    names[i],
+                    1_000_000L + step * (100L + 50 * i)));
         }
         return s.toString();
     }
@@ -79,9 +91,14 @@ final class HostFiles {
                 long v = (irq % cpus == c) ? 100_000L + irq + step * 500L : 0;
                 s.append(String.format(Locale.ROOT, " %10d", v));
             }
-            String action = irq >= 100 && irq < 116 ? "mlx5_comp" + (irq - 100) + "@pci:0000:5e:00.0"
+            String action = irq >= 100 && irq < 116
+                    ? "mlx5_comp" + (irq - 100) + "@pci:0000:5e:00.0"
                     : irq >= 200 && irq < 264 ? "nvme0q" + (irq - 199) : "irq" + irq;
-            s.append("  IR-PCI-MSIX-0000:5e:00.0 ").append(irq).append("-edge      ").append(action).append('\n');
+            s.append("  IR-PCI-MSIX-0000:5e:00.0 ")
+                    .append(irq)
+                    .append("-edge      ")
+                    .append(action)
+                    .append('\n');
         }
         for (String named : new String[] {"NMI", "LOC", "SPU", "PMI", "IWI", "RTR", "RES", "CAL", "TLB"}) {
             s.append(named).append(':');

@@ -36,7 +36,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-XX:+UseSerialGC", "-Xmx64m"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-XX:+UseSerialGC", "-Xmx64m"})
 @State(Scope.Thread)
 public class RenderBench {
     CollectorRegistry registry;
@@ -44,12 +46,21 @@ public class RenderBench {
     @Setup
     public void setUp() {
         CpuModes modes = new CpuModes(31.5, 0.2, 9.8, 52.1, 1.4, 0.3, 4.7);
-        List<Candidate> candidates = List.of(new Candidate(Candidate.CPU, "", 47.9),
-                new Candidate(Candidate.SI_CPU, "ens5", 0), new Candidate(Candidate.IO, "nvme0n1", 12.5),
-                new Candidate(Candidate.IO, "nvme1n1", 3.25), new Candidate(Candidate.IO, "sda", 0.5));
-        Sample sample = new Sample(1_790_000_000_000L, new Sample.Sysload(47.9, 45.2, 40.8, 38.1), modes,
-                new Sample.SiCpu("ens5", modes), candidates, Map.of("nvme0n1", 12.5, "nvme1n1", 3.25, "sda", 0.5),
-                Map.of("ens5", 4), new Sample.Rates(15_234, 8_765));
+        List<Candidate> candidates = List.of(
+                new Candidate(Candidate.CPU, "", 47.9),
+                new Candidate(Candidate.SI_CPU, "ens5", 0),
+                new Candidate(Candidate.IO, "nvme0n1", 12.5),
+                new Candidate(Candidate.IO, "nvme1n1", 3.25),
+                new Candidate(Candidate.IO, "sda", 0.5));
+        Sample sample = new Sample(
+                1_790_000_000_000L,
+                new Sample.Sysload(47.9, 45.2, 40.8, 38.1),
+                modes,
+                new Sample.SiCpu("ens5", modes),
+                candidates,
+                Map.of("nvme0n1", 12.5, "nvme1n1", 3.25, "sda", 0.5),
+                Map.of("ens5", 4),
+                new Sample.Rates(15_234, 8_765));
         Published published = new Published(sample, 86_400, 2, 1_790_000_000.0, ProcessStats.UNKNOWN, Map.of());
         registry = new CollectorRegistry();
         registry.register(new SysloadCollector(() -> published, BuildInfo.current(), 40));

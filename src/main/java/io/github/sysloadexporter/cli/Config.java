@@ -12,16 +12,31 @@ import java.util.List;
  * @param disks explicit -b names, or empty to detect
  * @param web   what --web.config.file says, already read and checked (it reloads itself)
  */
-record Config(InetSocketAddress listen, String telemetryPath, Path procfs, Path sysfs, int refreshSeconds,
-              List<String> nics, List<String> disks, double interruptThreshold, WebSecurity web) {
+record Config(
+        InetSocketAddress listen,
+        String telemetryPath,
+        Path procfs,
+        Path sysfs,
+        int refreshSeconds,
+        List<String> nics,
+        List<String> disks,
+        double interruptThreshold,
+        WebSecurity web) {
     Config {
         nics = List.copyOf(nics);
         disks = List.copyOf(disks);
     }
 
     /** Without a web config file: plain HTTP, no authentication. */
-    Config(InetSocketAddress listen, String telemetryPath, Path procfs, Path sysfs, int refreshSeconds,
-           List<String> nics, List<String> disks, double interruptThreshold) {
+    Config(
+            InetSocketAddress listen,
+            String telemetryPath,
+            Path procfs,
+            Path sysfs,
+            int refreshSeconds,
+            List<String> nics,
+            List<String> disks,
+            double interruptThreshold) {
         this(listen, telemetryPath, procfs, sysfs, refreshSeconds, nics, disks, interruptThreshold, WebSecurity.none());
     }
 

@@ -29,16 +29,27 @@ final class Daemon implements AutoCloseable {
      *                 {@code sampler().tick()} itself with a clock of its own
      * @throws java.net.BindException when the listen address is taken
      */
-    static Daemon start(Config config, LongSupplier monotonicNanos, LongSupplier wallMillis,
-                        Supplier<ProcessStats> processStats, boolean schedule) throws IOException {
+    static Daemon start(
+            Config config,
+            LongSupplier monotonicNanos,
+            LongSupplier wallMillis,
+            Supplier<ProcessStats> processStats,
+            boolean schedule)
+            throws IOException {
         ProcFs proc = new ProcFs(config.procfs());
         SysloadCalculator calculator = new SysloadCalculator(config.interruptThreshold(), config.intervalNanos());
-        Sampler sampler = new Sampler(proc, new DetectedTargets(config.sysfs(), config.nics(), config.disks()),
-                calculator, config.intervalNanos(), monotonicNanos, wallMillis, processStats);
+        Sampler sampler = new Sampler(
+                proc,
+                new DetectedTargets(config.sysfs(), config.nics(), config.disks()),
+                calculator,
+                config.intervalNanos(),
+                monotonicNanos,
+                wallMillis,
+                processStats);
         CollectorRegistry registry = new CollectorRegistry();
         registry.register(new SysloadCollector(sampler::published, BuildInfo.current(), config.interruptThreshold()));
-        MetricsServer server = MetricsServer.start(config.listen(), config.telemetryPath(), registry,
-                sampler::published, config.web());
+        MetricsServer server = MetricsServer.start(
+                config.listen(), config.telemetryPath(), registry, sampler::published, config.web());
         if (schedule) {
             sampler.start();
         }

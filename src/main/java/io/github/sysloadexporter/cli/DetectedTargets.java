@@ -90,7 +90,8 @@ final class DetectedTargets implements Targets {
 
     @Override
     public Set<String> disks() throws IOException {
-        List<Disk> disks = explicitDisks.isEmpty() ? DiskDetector.scan(sysfs).disks() : DiskDetector.explicit(explicitDisks);
+        List<Disk> disks =
+                explicitDisks.isEmpty() ? DiskDetector.scan(sysfs).disks() : DiskDetector.explicit(explicitDisks);
         Set<String> names = new LinkedHashSet<>();
         for (Disk d : disks) {
             names.add(d.name());

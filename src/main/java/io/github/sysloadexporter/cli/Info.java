@@ -19,14 +19,16 @@ import java.util.Set;
 final class Info {
     static final long WATCH_MILLIS = 1000;
 
-    private Info() {
-    }
+    private Info() {}
 
     static String render(Config c) throws IOException, ProcfsFormatException, InterruptedException {
         StringBuilder out = new StringBuilder();
         out.append("sysload-exporter ").append(BuildInfo.current().version()).append('\n');
         out.append("Configuration:\n");
-        line(out, "listen address", c.listen().getHostString() + ":" + c.listen().getPort());
+        line(
+                out,
+                "listen address",
+                c.listen().getHostString() + ":" + c.listen().getPort());
         line(out, "telemetry path", c.telemetryPath());
         line(out, "procfs", c.procfs().toString());
         line(out, "sysfs", c.sysfs().toString());
@@ -46,36 +48,59 @@ final class Info {
         } else {
             out.append("Network interfaces").append(c.nics().isEmpty() ? " (detected):\n" : " (given with -i):\n");
             if (c.nics().isEmpty()) {
-                targets.nics().receiveIrqs(before).forEach((nic, irqs) ->
-                        out.append("  ").append(nic).append(": receive IRQs ").append(irqs).append('\n'));
+                targets.nics()
+                        .receiveIrqs(before)
+                        .forEach((nic, irqs) -> out.append("  ")
+                                .append(nic)
+                                .append(": receive IRQs ")
+                                .append(irqs)
+                                .append('\n'));
             }
             for (String name : c.nics()) {
                 List<IrqChoice> irqs = IrqMatcher.explicitIrqs(c.sysfs(), name, before);
                 out.append("  ").append(name).append(irqs.isEmpty() ? ": no IRQ line matches\n" : ":\n");
                 for (IrqChoice i : irqs) {
-                    out.append("    IRQ ").append(i.irq()).append(' ').append(String.join(", ", i.actions()))
-                            .append(": ").append(i.why()).append('\n');
+                    out.append("    IRQ ")
+                            .append(i.irq())
+                            .append(' ')
+                            .append(String.join(", ", i.actions()))
+                            .append(": ")
+                            .append(i.why())
+                            .append('\n');
                 }
             }
             out.append("Block devices").append(c.disks().isEmpty() ? " (detected):\n" : " (given with -b):\n");
-            DiskScan disks = c.disks().isEmpty() ? DiskDetector.scan(c.sysfs())
+            DiskScan disks = c.disks().isEmpty()
+                    ? DiskDetector.scan(c.sysfs())
                     : new DiskScan(DiskDetector.explicit(c.disks()), List.of());
-            disks.disks().forEach(d -> out.append("  ").append(d.name()).append(": ").append(d.why()).append('\n'));
+            disks.disks()
+                    .forEach(d -> out.append("  ")
+                            .append(d.name())
+                            .append(": ")
+                            .append(d.why())
+                            .append('\n'));
         }
 
         // Which CPUs serve each NIC is only known from growth: watch for a moment.
         Thread.sleep(WATCH_MILLIS);
         Interrupts after = proc.interrupts();
-        out.append("CPUs serving receive interrupts (growth over ").append(WATCH_MILLIS).append(" ms):\n");
+        out.append("CPUs serving receive interrupts (growth over ")
+                .append(WATCH_MILLIS)
+                .append(" ms):\n");
         Map<String, Set<String>> nics = targets.nics().receiveIrqs(after);
         if (nics.isEmpty()) {
             out.append("  no NIC watched: si_cpu is the all-CPU figure\n");
         }
         for (Map.Entry<String, Set<String>> nic : nics.entrySet()) {
             Set<Integer> cpus = targets.servingCpus(before, after, nic.getValue());
-            out.append("  ").append(nic.getKey()).append(": ").append(cpus.isEmpty()
-                    ? "none seen (no receive interrupt meanwhile); until one is, its group is all CPUs"
-                    : "CPU " + cpus).append('\n');
+            out.append("  ")
+                    .append(nic.getKey())
+                    .append(": ")
+                    .append(
+                            cpus.isEmpty()
+                                    ? "none seen (no receive interrupt meanwhile); until one is, its group is all CPUs"
+                                    : "CPU " + cpus)
+                    .append('\n');
         }
         return out.toString();
     }

@@ -40,8 +40,7 @@ final class JvmSettings {
 
     static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
 
-    private JvmSettings() {
-    }
+    private JvmSettings() {}
 
     private static Map<String, String> defaults() {
         Map<String, String> d = new HashMap<>();

@@ -4,8 +4,7 @@ import java.net.InetSocketAddress;
 
 /** Parses {@code --web.listen-address}: {@code host:port}, {@code :port} or {@code [v6]:port}. */
 final class ListenAddress {
-    private ListenAddress() {
-    }
+    private ListenAddress() {}
 
     static InetSocketAddress parse(String text) {
         int colon = text.lastIndexOf(':');
@@ -21,8 +20,8 @@ final class ListenAddress {
             port = -1;
         }
         if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("listen address '" + text + "': port '" + portText
-                    + "' is not a number from 0 to 65535");
+            throw new IllegalArgumentException(
+                    "listen address '" + text + "': port '" + portText + "' is not a number from 0 to 65535");
         }
         if (host.startsWith("[")) {
             if (!host.endsWith("]")) {
@@ -30,8 +29,8 @@ final class ListenAddress {
             }
             host = host.substring(1, host.length() - 1);
         } else if (host.contains(":")) {
-            throw new IllegalArgumentException("listen address '" + text + "': put an IPv6 address in brackets,"
-                    + " e.g. [::1]:9858");
+            throw new IllegalArgumentException(
+                    "listen address '" + text + "': put an IPv6 address in brackets," + " e.g. [::1]:9858");
         }
         if (host.isEmpty()) {
             return new InetSocketAddress(port); // every interface

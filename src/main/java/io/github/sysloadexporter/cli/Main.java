@@ -26,8 +26,12 @@ import picocli.CommandLine.Spec;
  * The command line. Flags follow node_exporter's style; the Go sysload exporter's names are
  * kept as aliases so its service files keep working.
  */
-@Command(name = "sysload-exporter", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        sortOptions = false, usageHelpAutoWidth = true,
+@Command(
+        name = "sysload-exporter",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
         description = "Serves sysload, how close this host is to saturating its CPUs, the CPUs that serve its"
                 + " network card's interrupts, or its disks (0-100), as Prometheus metrics.")
 public final class Main implements Callable<Integer> {
@@ -36,40 +40,67 @@ public final class Main implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"--web.listen-address", "--listen-address"}, defaultValue = ":9858", paramLabel = "ADDR",
+    @Option(
+            names = {"--web.listen-address", "--listen-address"},
+            defaultValue = ":9858",
+            paramLabel = "ADDR",
             description = "Address to serve metrics on: host:port, :port or [v6]:port (default: ${DEFAULT-VALUE}).")
     String listenAddress;
 
-    @Option(names = "--web.telemetry-path", defaultValue = "/metrics", paramLabel = "PATH",
+    @Option(
+            names = "--web.telemetry-path",
+            defaultValue = "/metrics",
+            paramLabel = "PATH",
             description = "Path of the metrics; / serves a landing page linking to it (default: ${DEFAULT-VALUE}).")
     String telemetryPath;
 
-    @Option(names = "--web.config.file", paramLabel = "FILE",
+    @Option(
+            names = "--web.config.file",
+            paramLabel = "FILE",
             description = "Prometheus exporter-toolkit web configuration (YAML): TLS, basic auth, headers."
                     + " Re-read when it or its certificate files change, and on SIGHUP.")
     Path webConfigFile;
 
-    @Option(names = "--path.procfs", defaultValue = "/proc", paramLabel = "DIR",
-            description = "procfs mount point, e.g. the host's /proc mounted in a container (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--path.procfs",
+            defaultValue = "/proc",
+            paramLabel = "DIR",
+            description =
+                    "procfs mount point, e.g. the host's /proc mounted in a container (default: ${DEFAULT-VALUE}).")
     Path procfs;
 
-    @Option(names = "--path.sysfs", defaultValue = "/sys", paramLabel = "DIR",
+    @Option(
+            names = "--path.sysfs",
+            defaultValue = "/sys",
+            paramLabel = "DIR",
             description = "sysfs mount point (default: ${DEFAULT-VALUE}).")
     Path sysfs;
 
-    @Option(names = "--refresh-rate", defaultValue = "1", paramLabel = "SECONDS",
+    @Option(
+            names = "--refresh-rate",
+            defaultValue = "1",
+            paramLabel = "SECONDS",
             description = "Seconds between samples, 1 to 30 (default: ${DEFAULT-VALUE}).")
     int refreshRate;
 
-    @Option(names = {"-i", "--target-network-devices"}, split = ",", paramLabel = "NIC",
+    @Option(
+            names = {"-i", "--target-network-devices"},
+            split = ",",
+            paramLabel = "NIC",
             description = "Comma list of network interfaces (or IRQ names) to watch instead of those detected.")
     List<String> nics = List.of();
 
-    @Option(names = {"-b", "--target-block-devices"}, split = ",", paramLabel = "DISK",
+    @Option(
+            names = {"-b", "--target-block-devices"},
+            split = ",",
+            paramLabel = "DISK",
             description = "Comma list of disks (as in /proc/diskstats) to watch instead of those detected.")
     List<String> disks = List.of();
 
-    @Option(names = {"--interrupt-threshold", "--interrupted-threshold"}, defaultValue = "40", paramLabel = "PERCENT",
+    @Option(
+            names = {"--interrupt-threshold", "--interrupted-threshold"},
+            defaultValue = "40",
+            paramLabel = "PERCENT",
             description = "irq+softirq+system percent of the NIC-IRQ CPUs above which they count towards sysload,"
                     + " 0 to 100 (default: ${DEFAULT-VALUE}).")
     double interruptThreshold;
@@ -77,7 +108,10 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--info", description = "Print the configuration and what was detected, and exit.")
     boolean info;
 
-    @Option(names = "--log.level", defaultValue = "info", paramLabel = "LEVEL",
+    @Option(
+            names = "--log.level",
+            defaultValue = "info",
+            paramLabel = "LEVEL",
             description = "Log level: debug, info, warn or error (default: ${DEFAULT-VALUE}).")
     String logLevel;
 
@@ -149,12 +183,16 @@ public final class Main implements Callable<Integer> {
                 throw usage(e.getMessage());
             }
         }
-        return new Config(address, telemetryPath, procfs, sysfs, refreshRate, clean(nics), clean(disks),
-                interruptThreshold, web);
+        return new Config(
+                address, telemetryPath, procfs, sysfs, refreshRate, clean(nics), clean(disks), interruptThreshold, web);
     }
 
     private static List<String> clean(List<String> names) {
-        return names.stream().map(String::trim).filter(s -> !s.isEmpty()).distinct().toList();
+        return names.stream()
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .distinct()
+                .toList();
     }
 
     private ParameterException usage(String message) {
@@ -171,12 +209,16 @@ public final class Main implements Callable<Integer> {
         try {
             daemon = Daemon.start(config, System::nanoTime, System::currentTimeMillis, new ProcessStatsReader(), true);
         } catch (BindException e) {
-            spec.commandLine().getErr().println("sysload-exporter: cannot listen on " + listenAddress + ": "
-                    + e.getMessage());
+            spec.commandLine()
+                    .getErr()
+                    .println("sysload-exporter: cannot listen on " + listenAddress + ": " + e.getMessage());
             spec.commandLine().getErr().flush();
             return EXIT_RUNTIME;
         }
-        log.info("sysload-exporter {} serving {} on {}", BuildInfo.current().version(), config.telemetryPath(),
+        log.info(
+                "sysload-exporter {} serving {} on {}",
+                BuildInfo.current().version(),
+                config.telemetryPath(),
                 listenAddress);
         for (String warning : UnknownNames.warnings(config)) {
             log.warn(warning);

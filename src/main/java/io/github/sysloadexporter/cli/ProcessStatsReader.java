@@ -12,16 +12,19 @@ import java.util.function.Supplier;
  */
 final class ProcessStatsReader implements Supplier<ProcessStats> {
     private final SelfProcess self = SelfProcess.current();
-    private final double startSeconds = ProcessHandle.current().info().startInstant()
-            .map(i -> i.toEpochMilli() / 1000.0).orElse(-1.0);
+    private final double startSeconds = ProcessHandle.current()
+            .info()
+            .startInstant()
+            .map(i -> i.toEpochMilli() / 1000.0)
+            .orElse(-1.0);
     private final long maxFds = maxFds(self);
 
     @Override
     public ProcessStats get() {
         try {
             SelfProcess.Usage u = self.read();
-            return new ProcessStats(u.cpuSeconds(), u.residentBytes(), u.virtualBytes(), u.openFds(), maxFds,
-                    startSeconds);
+            return new ProcessStats(
+                    u.cpuSeconds(), u.residentBytes(), u.virtualBytes(), u.openFds(), maxFds, startSeconds);
         } catch (IOException | ProcfsFormatException e) {
             // Not on Linux, or /proc hidden: the process metrics are simply left out.
             return new ProcessStats(-1, -1, -1, -1, maxFds, startSeconds);

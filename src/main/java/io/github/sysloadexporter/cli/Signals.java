@@ -7,8 +7,7 @@ import sun.misc.Signal;
  * exits 143 on SIGTERM, which systemd and scripts read as a failure.
  */
 final class Signals {
-    private Signals() {
-    }
+    private Signals() {}
 
     static void onTerminate(Runnable action) {
         Signal.handle(new Signal("TERM"), s -> action.run());

@@ -20,8 +20,7 @@ import java.util.Set;
  * case the device appears later (a hot-plugged disk, a NIC whose driver loads late).
  */
 final class UnknownNames {
-    private UnknownNames() {
-    }
+    private UnknownNames() {}
 
     static List<String> warnings(Config c) {
         List<String> out = new ArrayList<>();
@@ -38,8 +37,10 @@ final class UnknownNames {
                 // a name that is no interface selects the lines it is part of, as -i does
                 if (!NicDetector.isInterface(c.sysfs(), name)
                         && (irqs == null || IrqMatcher.patternIrqs(name, irqs).isEmpty())) {
-                    out.add("-i " + name + ": no interface of that name in " + c.sysfs().resolve("class/net")
-                            + (readable ? " and no line of " + c.procfs().resolve("interrupts") + " names it"
+                    out.add("-i " + name + ": no interface of that name in "
+                            + c.sysfs().resolve("class/net")
+                            + (readable
+                                    ? " and no line of " + c.procfs().resolve("interrupts") + " names it"
                                     : " (" + c.procfs().resolve("interrupts") + " unreadable)")
                             + "; watched anyway, in case it appears");
                 }
@@ -64,8 +65,9 @@ final class UnknownNames {
             }
             for (String name : c.disks()) {
                 if (!known.contains(name)) {
-                    out.add("-b " + name + ": no block device of that name in " + c.sysfs().resolve("block")
-                            + " or " + c.procfs().resolve("diskstats") + "; watched anyway, in case it appears");
+                    out.add("-b " + name + ": no block device of that name in "
+                            + c.sysfs().resolve("block") + " or " + c.procfs().resolve("diskstats")
+                            + "; watched anyway, in case it appears");
                 }
             }
         }

@@ -3,7 +3,6 @@ package io.github.sysloadexporter.detect;
 import io.github.sysloadexporter.procfs.Counters;
 import io.github.sysloadexporter.procfs.Interrupts;
 import io.github.sysloadexporter.procfs.IrqLine;
-
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -23,8 +22,7 @@ public final class CpuGroup {
     /** A CPU must take at least this percentage of the group's growth. */
     static final long MIN_SHARE_PERCENT = 1;
 
-    private CpuGroup() {
-    }
+    private CpuGroup() {}
 
     /**
      * The CPUs whose count of the given IRQs grew from {@code older} to {@code newer}, by at

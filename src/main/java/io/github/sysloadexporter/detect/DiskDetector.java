@@ -12,9 +12,11 @@ import java.util.regex.Pattern;
 public final class DiskDetector {
     /** The original's fixed pattern {@code sd*|vd*|hd*|xvd*}: always kept, so nothing it watched is lost. */
     private static final Pattern OLD_PATTERN = Pattern.compile("(sd|vd|hd|xvd).*");
+
     private static final Pattern NVME_NAMESPACE = Pattern.compile("nvme\\d+n\\d+");
     /** Per-controller path of a multipathed namespace; its I/O is also counted on nvmeXnY. */
     private static final Pattern NVME_PATH = Pattern.compile("nvme\\d+c\\d+n\\d+");
+
     private static final Pattern MMC = Pattern.compile("mmcblk\\d+");
     private static final Pattern MMC_BOOT = Pattern.compile("mmcblk\\d+boot\\d+");
     private static final Pattern MMC_RPMB = Pattern.compile("mmcblk\\d+rpmb");
@@ -22,8 +24,7 @@ public final class DiskDetector {
     private static final Pattern RAM = Pattern.compile("ram\\d+");
     private static final Pattern ZRAM = Pattern.compile("zram\\d+");
 
-    private DiskDetector() {
-    }
+    private DiskDetector() {}
 
     /**
      * Scans {@code <sysfs>/block}.
@@ -82,13 +83,14 @@ public final class DiskDetector {
             return Optional.of("eMMC replay-protected memory block, not a data area");
         }
         if (NVME_PATH.matcher(name).matches()) {
-            return Optional.of("hidden per-controller path of a multipath NVMe namespace: "
-                    + "counted on the namespace");
+            return Optional.of(
+                    "hidden per-controller path of a multipath NVMe namespace: " + "counted on the namespace");
         }
         if (isHidden(entry)) {
             return Optional.of("hidden block device (hidden = 1)");
         }
-        if (OLD_PATTERN.matcher(name).matches() || NVME_NAMESPACE.matcher(name).matches()
+        if (OLD_PATTERN.matcher(name).matches()
+                || NVME_NAMESPACE.matcher(name).matches()
                 || MMC.matcher(name).matches()) {
             return Optional.empty();
         }

@@ -57,6 +57,7 @@ final class DriverTable {
      */
     static final Set<String> EXHAUSTIVE = Set.of("virtio_net");
 
+    // spotless:off (a table: one row a line, as the kernel sources are read)
     static final List<IrqForm> FORMS = List.of(
         form("virtio_net", "drivers/virtio/virtio_pci_common.c", "%s-config", "{dev}-config", CONTROL, "virtio0-config"),
         form("virtio_net", "drivers/virtio/virtio_pci_common.c", "%s-%s", "{dev}-input.{n}", RECEIVE, "virtio0-input.0"),
@@ -182,12 +183,12 @@ final class DriverTable {
         form("vif", "drivers/net/xen-netfront.c", "%s-tx", "{dev}-q{n}-tx", TRANSMIT, "vif0-q0-tx"),
         form("vif", "drivers/net/xen-netfront.c", "%s", "{if}", COMBINED, "eth0")
     );
+    // spotless:on
 
-    private DriverTable() {
-    }
+    private DriverTable() {}
 
-    private static IrqForm form(String driver, String source, String format, String template,
-                                IrqForm.Kind kind, String example) {
+    private static IrqForm form(
+            String driver, String source, String format, String template, IrqForm.Kind kind, String example) {
         return new IrqForm(driver, source, format, template, kind, example);
     }
 
@@ -198,6 +199,7 @@ final class DriverTable {
 
     /** Whether the table knows the driver. */
     static boolean knows(String driver) {
-        return NO_LINES.contains(driver) || FORMS.stream().anyMatch(f -> f.driver().equals(driver));
+        return NO_LINES.contains(driver)
+                || FORMS.stream().anyMatch(f -> f.driver().equals(driver));
     }
 }

@@ -18,8 +18,7 @@ import java.util.regex.Pattern;
  * @param kind     what the vector carries
  * @param example  a name of this form, as a fixture host shows it
  */
-public record IrqForm(String driver, String source, String format, String template, Kind kind,
-                      String example) {
+public record IrqForm(String driver, String source, String format, String template, Kind kind, String example) {
 
     /** What a vector carries. */
     public enum Kind {
@@ -50,8 +49,7 @@ public record IrqForm(String driver, String source, String format, String templa
     }
 
     /** The values a template's placeholders take for one NIC; empty ones match nothing. */
-    record Names(String iface, Optional<String> pci, Optional<String> device) {
-    }
+    record Names(String iface, Optional<String> pci, Optional<String> device) {}
 
     /** The number in the name, for {@link Kind#UPPER_HALF_RECEIVE}; -1 if none. */
     static final String NUMBER_GROUP = "n";

@@ -3,7 +3,6 @@ package io.github.sysloadexporter.detect;
 import io.github.sysloadexporter.procfs.Interrupts;
 import io.github.sysloadexporter.procfs.IrqFilter;
 import io.github.sysloadexporter.procfs.IrqLine;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,16 +24,16 @@ public final class IrqMatcher {
     /** Splits an action name into word parts, so that "tx" is found as a word and not in "TxRx". */
     private static final Pattern WORD_SPLIT = Pattern.compile("[-_@.:\\s]");
     /** Words of control vectors in the drivers' own names (see DriverTable). */
-    private static final Pattern CONTROL_WORD = Pattern.compile(
-            "config|ctrl|control|event|async\\d*|cmd|pages|misc|mbx|mailbox|mgmnt|mgmt|err|error|notify"
+    private static final Pattern CONTROL_WORD =
+            Pattern.compile("config|ctrl|control|event|async\\d*|cmd|pages|misc|mbx|mailbox|mgmnt|mgmt|err|error|notify"
                     + "|lsc|exn|admin\\d*|adminq|qerr|ptp|fdir|unused|aeq|sp");
     /** Words of combined queues: TxRx, Tx-Rx split into two words is caught by rx and tx together. */
     private static final Pattern COMBINED_WORD = Pattern.compile("txrx|rxtx|combined|fp|trx|virtqueues");
+
     private static final Pattern RX_WORD = Pattern.compile("rx\\d*|input|rxq\\d*");
     private static final Pattern TX_WORD = Pattern.compile("tx\\d*|output|txq\\d*|xdp");
 
-    private IrqMatcher() {
-    }
+    private IrqMatcher() {}
 
     /** The lines of the NIC's receive path, in /proc/interrupts order. */
     public static List<IrqChoice> receiveIrqs(Nic nic, Interrupts interrupts) {
@@ -63,8 +62,7 @@ public final class IrqMatcher {
      * The receive lines for an explicit {@code -i} name. A name that is an interface in
      * {@code class/net} is resolved like a detected NIC; any other name is a pattern.
      */
-    public static List<IrqChoice> explicitIrqs(Path sysfs, String name, Interrupts interrupts)
-            throws IOException {
+    public static List<IrqChoice> explicitIrqs(Path sysfs, String name, Interrupts interrupts) throws IOException {
         if (NicDetector.isInterface(sysfs, name)) {
             return receiveIrqs(NicDetector.describeWithSiblings(sysfs, name), interrupts);
         }
@@ -81,7 +79,10 @@ public final class IrqMatcher {
         for (IrqLine line : interrupts.lines()) {
             String action = actionContaining(pattern, line.actions());
             if (action != null) {
-                choices.add(new IrqChoice(line.irq(), line.actions(), true,
+                choices.add(new IrqChoice(
+                        line.irq(),
+                        line.actions(),
+                        true,
                         "action " + action + " contains the given name " + pattern
                                 + " (not an interface: matched as the original did)"));
             }
@@ -142,27 +143,29 @@ public final class IrqMatcher {
         if (isNamedAfter(action, nic.name())) {
             return "action " + action + " is named after " + nic.name();
         }
-        if (nic.busDevice().isPresent() && isVirtioAction(action, nic.busDevice().get())) {
+        if (nic.busDevice().isPresent()
+                && isVirtioAction(action, nic.busDevice().get())) {
             return "action " + action + " is " + nic.busDevice().get() + "'s";
         }
-        if (nic.pciAddress().isPresent() && containsPciAddress(action, nic.pciAddress().get())) {
-            return "action " + action + " names PCI function " + nic.pciAddress().get();
+        if (nic.pciAddress().isPresent()
+                && containsPciAddress(action, nic.pciAddress().get())) {
+            return "action " + action + " names PCI function "
+                    + nic.pciAddress().get();
         }
         for (NicForms.Compiled c : forms.exact()) {
             if (c.form().namesInterface() && c.match(action).isPresent()) {
-                return "action " + action + " is " + c.form().driver() + "'s " + c.form().template() + " of " + nic.name();
+                return "action " + action + " is " + c.form().driver() + "'s "
+                        + c.form().template() + " of " + nic.name();
             }
         }
         return null;
     }
 
     /** A line tied to the NIC, before the kinds that depend on the NIC's other lines are decided. */
-    private record Finding(IrqLine line, String tie, IrqForm.Kind kind, IrqForm form, int number, String why) {
-    }
+    private record Finding(IrqLine line, String tie, IrqForm.Kind kind, IrqForm form, int number, String why) {}
 
     /** What one action name of the NIC is: a kind, the row that says so (or none), and why. */
-    private record Verdict(IrqForm.Kind kind, IrqForm form, int number, String why) {
-    }
+    private record Verdict(IrqForm.Kind kind, IrqForm form, int number, String why) {}
 
     private static Optional<Finding> find(NicForms forms, IrqLine line) {
         Nic nic = forms.nic();
@@ -207,8 +210,10 @@ public final class IrqMatcher {
     private static List<IrqChoice> resolve(List<Finding> findings) {
         boolean queues = false;
         for (Finding f : findings) {
-            queues |= f.kind() == IrqForm.Kind.RECEIVE || f.kind() == IrqForm.Kind.COMBINED
-                    || f.kind() == IrqForm.Kind.TRANSMIT || f.kind() == IrqForm.Kind.UPPER_HALF_RECEIVE;
+            queues |= f.kind() == IrqForm.Kind.RECEIVE
+                    || f.kind() == IrqForm.Kind.COMBINED
+                    || f.kind() == IrqForm.Kind.TRANSMIT
+                    || f.kind() == IrqForm.Kind.UPPER_HALF_RECEIVE;
         }
         List<IrqChoice> choices = new ArrayList<>(findings.size());
         for (Finding f : findings) {
@@ -217,18 +222,25 @@ public final class IrqMatcher {
             switch (f.kind()) {
                 case SOLE -> {
                     receive = !queues;
-                    why += queues ? ": beside the NIC's queue vectors it is the \"other\" vector (link, mailbox)"
+                    why += queues
+                            ? ": beside the NIC's queue vectors it is the \"other\" vector (link, mailbox)"
                             : ": the NIC's only vector (MSI/INTx), carrying all its traffic";
                 }
                 case UPPER_HALF_RECEIVE -> {
-                    long blocks = findings.stream().filter(o -> o.form() == f.form()).count();
+                    long blocks =
+                            findings.stream().filter(o -> o.form() == f.form()).count();
                     receive = f.number() >= blocks / 2.0;
-                    why += ": block " + f.number() + " of " + blocks + (receive
-                            ? ", in the upper half: a receive queue's" : ", in the lower half: a transmit queue's");
+                    why += ": block " + f.number() + " of " + blocks
+                            + (receive
+                                    ? ", in the upper half: a receive queue's"
+                                    : ", in the lower half: a transmit queue's");
                 }
                 default -> receive = f.kind().receive();
             }
-            choices.add(new IrqChoice(f.line().irq(), f.line().actions(), receive,
+            choices.add(new IrqChoice(
+                    f.line().irq(),
+                    f.line().actions(),
+                    receive,
                     f.tie() + " -> " + (receive ? "receive: " : "not receive: ") + why));
         }
         return choices;
@@ -254,7 +266,10 @@ public final class IrqMatcher {
             Matcher bestMatch = null;
             for (NicForms.Compiled c : forms.anyInterface()) {
                 Optional<Matcher> m = c.match(action);
-                if (m.isPresent() && (bestMatch == null || m.get().group("if").length() < bestMatch.group("if").length())) {
+                if (m.isPresent()
+                        && (bestMatch == null
+                                || m.get().group("if").length()
+                                        < bestMatch.group("if").length())) {
                     best = c.form();
                     bestMatch = m.get();
                 }
@@ -262,21 +277,30 @@ public final class IrqMatcher {
             if (best != null) {
                 String other = bestMatch.group("if");
                 if (nic.siblings().contains(other)) {
-                    return new Verdict(IrqForm.Kind.CONTROL, best, -1, "a vector of " + other
-                            + ", another interface of the same PCI function (" + best.template() + ", "
-                            + best.driver() + ", " + best.source() + ")");
+                    return new Verdict(
+                            IrqForm.Kind.CONTROL,
+                            best,
+                            -1,
+                            "a vector of " + other
+                                    + ", another interface of the same PCI function (" + best.template() + ", "
+                                    + best.driver() + ", " + best.source() + ")");
                 }
                 // named at probe, before udev gave the interface its name
-                return fromForm(best, bestMatch, ", named after " + other
-                        + ", the interface's name when the driver named its vectors");
+                return fromForm(
+                        best,
+                        bestMatch,
+                        ", named after " + other + ", the interface's name when the driver named its vectors");
             }
             if (DriverTable.EXHAUSTIVE.contains(driver.get())) {
                 return new Verdict(IrqForm.Kind.CONTROL, null, -1, "no name " + driver.get() + " gives a queue vector");
             }
             return words(nic, action, "not a form of " + driver.get() + "'s table, by its words: ");
         }
-        return words(nic, action, driver.map(d -> "driver " + d + " not in the table, by its words: ")
-                .orElse("driver unknown, by its words: "));
+        return words(
+                nic,
+                action,
+                driver.map(d -> "driver " + d + " not in the table, by its words: ")
+                        .orElse("driver unknown, by its words: "));
     }
 
     private static Verdict fromForm(IrqForm form, Matcher m, String note) {
@@ -293,8 +317,12 @@ public final class IrqMatcher {
             case SOLE -> "bare interface name";
             case UPPER_HALF_RECEIVE -> "notification block";
         };
-        return new Verdict(form.kind(), form, number, what + " (" + form.driver() + " " + form.template() + ", "
-                + form.source() + " \"" + form.format() + "\")" + note);
+        return new Verdict(
+                form.kind(),
+                form,
+                number,
+                what + " (" + form.driver() + " " + form.template() + ", " + form.source() + " \"" + form.format()
+                        + "\")" + note);
     }
 
     /**
@@ -307,7 +335,8 @@ public final class IrqMatcher {
             return new Verdict(IrqForm.Kind.SOLE, null, -1, prefix + "bare interface name");
         }
         // the interface's own name is no word of the vector's: an interface called mgmt
-        String rest = isNamedAfter(action, nic.name()) ? action.substring(nic.name().length()) : action;
+        String rest =
+                isNamedAfter(action, nic.name()) ? action.substring(nic.name().length()) : action;
         boolean rx = false;
         boolean tx = false;
         for (String word : WORD_SPLIT.split(rest)) {
@@ -338,8 +367,7 @@ public final class IrqMatcher {
         if (!action.startsWith(iface)) {
             return false;
         }
-        return action.length() == iface.length()
-                || NAME_SEPARATORS.indexOf(action.charAt(iface.length())) >= 0;
+        return action.length() == iface.length() || NAME_SEPARATORS.indexOf(action.charAt(iface.length())) >= 0;
     }
 
     /** virtio2 and virtio2-input.0, but not virtio21-input.0; likewise vif0-q0-rx. */

@@ -19,8 +19,14 @@ import java.util.TreeSet;
  * @param siblings   other interfaces of the same PCI function (mlx4's and nfp's ports)
  * @param why        how it was found, for {@code --info}
  */
-public record Nic(String name, Optional<String> driver, Optional<String> busDevice, Optional<String> pciAddress,
-                  Set<Integer> msiIrqs, Set<String> siblings, String why) {
+public record Nic(
+        String name,
+        Optional<String> driver,
+        Optional<String> busDevice,
+        Optional<String> pciAddress,
+        Set<Integer> msiIrqs,
+        Set<String> siblings,
+        String why) {
     public Nic {
         // sorted so that --info and test failures list the vectors in order
         msiIrqs = Collections.unmodifiableSortedSet(new TreeSet<>(msiIrqs));
@@ -28,8 +34,7 @@ public record Nic(String name, Optional<String> driver, Optional<String> busDevi
     }
 
     /** A NIC whose driver is not known and that shares its device with no other interface. */
-    public Nic(String name, Optional<String> busDevice, Optional<String> pciAddress, Set<Integer> msiIrqs,
-               String why) {
+    public Nic(String name, Optional<String> busDevice, Optional<String> pciAddress, Set<Integer> msiIrqs, String why) {
         this(name, Optional.empty(), busDevice, pciAddress, msiIrqs, Set.of(), why);
     }
 

@@ -25,11 +25,9 @@ public final class NicDetector {
     /** Directory name of a Xen network frontend: vif-N, whose vectors are named vifN-qK-rx. */
     private static final Pattern XEN_VIF = Pattern.compile("vif-(\\d+)");
     /** Directory name of a PCI function: domain (4 or more hex digits, VMD uses 5), bus, slot, function. */
-    static final Pattern PCI_FUNCTION =
-            Pattern.compile("\\p{XDigit}{4,}:\\p{XDigit}{2}:\\p{XDigit}{2}\\.[0-7]");
+    static final Pattern PCI_FUNCTION = Pattern.compile("\\p{XDigit}{4,}:\\p{XDigit}{2}:\\p{XDigit}{2}\\.[0-7]");
 
-    private NicDetector() {
-    }
+    private NicDetector() {}
 
     /**
      * Scans {@code <sysfs>/class/net}.
@@ -61,7 +59,9 @@ public final class NicDetector {
         for (Nic nic : nics) {
             Set<String> others = new TreeSet<>();
             for (Nic other : nics) {
-                if (other != nic && nic.pciAddress().isPresent() && other.pciAddress().equals(nic.pciAddress())) {
+                if (other != nic
+                        && nic.pciAddress().isPresent()
+                        && other.pciAddress().equals(nic.pciAddress())) {
                     others.add(other.name());
                 }
             }
@@ -139,13 +139,21 @@ public final class NicDetector {
     public static Nic describe(Path sysfs, String name) throws IOException {
         Path device = sysfs.resolve("class/net").resolve(name).resolve("device");
         if (!Files.exists(device)) {
-            return new Nic(name, Optional.empty(), Optional.empty(), Set.of(),
+            return new Nic(
+                    name,
+                    Optional.empty(),
+                    Optional.empty(),
+                    Set.of(),
                     "no device link: IRQ lines matched by interface name only");
         }
         Path target = device.toRealPath();
         if (target.getFileName() == null) {
             // a link to / (a broken copy of sysfs): no device to name vectors after
-            return new Nic(name, Optional.empty(), Optional.empty(), Set.of(),
+            return new Nic(
+                    name,
+                    Optional.empty(),
+                    Optional.empty(),
+                    Set.of(),
                     "device link -> /: IRQ lines matched by interface name only");
         }
         String leaf = target.getFileName().toString();
@@ -159,18 +167,21 @@ public final class NicDetector {
             busDevice = Optional.of(leaf);
             // virtio-pci puts virtioN under its PCI function; virtio-mmio does not
             Path parent = target.getParent();
-            if (parent != null && PCI_FUNCTION.matcher(parent.getFileName().toString()).matches()) {
+            if (parent != null
+                    && PCI_FUNCTION.matcher(parent.getFileName().toString()).matches()) {
                 pciFunction = parent;
             }
         } else if (PCI_FUNCTION.matcher(leaf).matches()) {
             pciFunction = target;
         }
-        Optional<String> pci = Optional.ofNullable(pciFunction).map(p -> p.getFileName().toString());
+        Optional<String> pci =
+                Optional.ofNullable(pciFunction).map(p -> p.getFileName().toString());
         Set<Integer> msi = pciFunction == null ? Set.of() : msiIrqs(pciFunction);
 
         StringBuilder why = new StringBuilder("device link -> ").append(SysfsTree.relative(sysfs, target));
         driver.ifPresent(d -> why.append(", driver ").append(d));
-        busDevice.ifPresent(v -> why.append(v.startsWith("vif") ? ", Xen vif " : ", virtio device ").append(v));
+        busDevice.ifPresent(v -> why.append(v.startsWith("vif") ? ", Xen vif " : ", virtio device ")
+                .append(v));
         pci.ifPresent(p -> why.append(", PCI function ").append(p));
         if (pciFunction != null) {
             why.append(msi.isEmpty() ? ", no MSI vectors" : ", MSI IRQs " + new TreeSet<>(msi));
@@ -186,7 +197,8 @@ public final class NicDetector {
     /** The driver bound to the device: the name its {@code driver} link points to. */
     private static Optional<String> driver(Path device) {
         try {
-            return Optional.of(device.resolve("driver").toRealPath().getFileName().toString());
+            return Optional.of(
+                    device.resolve("driver").toRealPath().getFileName().toString());
         } catch (IOException e) {
             return Optional.empty(); // unbound, or a sysfs copy without the link
         }
@@ -211,7 +223,10 @@ public final class NicDetector {
 
     /** True if the interface exists in class/net (as a link or directory, even if dangling). */
     public static boolean isInterface(Path sysfs, String name) {
-        return !name.isEmpty() && !name.contains("/") && !name.equals(".") && !name.equals("..")
+        return !name.isEmpty()
+                && !name.contains("/")
+                && !name.equals(".")
+                && !name.equals("..")
                 && Files.exists(sysfs.resolve("class/net").resolve(name), LinkOption.NOFOLLOW_LINKS);
     }
 }

@@ -10,8 +10,7 @@ import java.util.Optional;
 
 /** The reads that the NIC and disk scans both make of a sysfs tree. */
 final class SysfsTree {
-    private SysfsTree() {
-    }
+    private SysfsTree() {}
 
     /** Names in a directory, sorted so that scans and reports are stable. */
     static List<String> sortedEntries(Path dir) throws IOException {

@@ -24,8 +24,7 @@ final class CachedExposition implements HttpHandler {
     private volatile Rendered openMetrics;
 
     /** The bytes of one sample, and which sample they are of (compared by identity). */
-    private record Rendered(Object version, byte[] bytes) {
-    }
+    private record Rendered(Object version, byte[] bytes) {}
 
     /**
      * @param sampleVersion returns a new object whenever what the registry collects changes
@@ -44,7 +43,8 @@ final class CachedExposition implements HttpHandler {
             return;
         }
         // The same negotiation as simpleclient's handler, which serves the name[] requests.
-        String contentType = TextFormat.chooseContentType(exchange.getRequestHeaders().getFirst("Accept"));
+        String contentType =
+                TextFormat.chooseContentType(exchange.getRequestHeaders().getFirst("Accept"));
         boolean om = contentType.equals(TextFormat.CONTENT_TYPE_OPENMETRICS_100);
         Object version = sampleVersion.get();
         Rendered r = om ? openMetrics : text;

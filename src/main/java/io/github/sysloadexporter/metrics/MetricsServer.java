@@ -49,8 +49,9 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     /** As above, with TLS, basic authentication and headers of {@code --web.config.file}. */
-    public static MetricsServer start(InetSocketAddress address, String telemetryPath, CollectorRegistry registry,
-                                      WebSecurity web) throws IOException {
+    public static MetricsServer start(
+            InetSocketAddress address, String telemetryPath, CollectorRegistry registry, WebSecurity web)
+            throws IOException {
         return start(address, telemetryPath, registry, Object::new, web);
     }
 
@@ -58,8 +59,13 @@ public final class MetricsServer implements AutoCloseable {
      * As above, and the text exposition is rendered once per {@code sampleVersion}: while it
      * returns the same object, scrapes get the bytes rendered for it.
      */
-    public static MetricsServer start(InetSocketAddress address, String telemetryPath, CollectorRegistry registry,
-                                      Supplier<?> sampleVersion, WebSecurity web) throws IOException {
+    public static MetricsServer start(
+            InetSocketAddress address,
+            String telemetryPath,
+            CollectorRegistry registry,
+            Supplier<?> sampleVersion,
+            WebSecurity web)
+            throws IOException {
         HttpServer server = web.createServer(address, 64);
         ThreadPoolExecutor executor = handlerPool();
         HttpHandler metrics = new CachedExposition(registry, sampleVersion, new HTTPServer.HTTPMetricHandler(registry));
@@ -94,21 +100,28 @@ public final class MetricsServer implements AutoCloseable {
      */
     static ThreadPoolExecutor handlerPool() {
         AtomicInteger n = new AtomicInteger();
-        return new ThreadPoolExecutor(1, THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-            Thread t = new Thread(r, "sysload-http-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        }, (task, pool) -> {
-            if (pool.isShutdown()) {
-                throw new RejectedExecutionException("stopping");
-            }
-            try {
-                pool.getQueue().put(task);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new RejectedExecutionException("interrupted while waiting for a handler thread", e);
-            }
-        });
+        return new ThreadPoolExecutor(
+                1,
+                THREADS,
+                30,
+                TimeUnit.SECONDS,
+                new SynchronousQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "sysload-http-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                },
+                (task, pool) -> {
+                    if (pool.isShutdown()) {
+                        throw new RejectedExecutionException("stopping");
+                    }
+                    try {
+                        pool.getQueue().put(task);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new RejectedExecutionException("interrupted while waiting for a handler thread", e);
+                    }
+                });
     }
 
     /** The bound port (useful when started on port 0). */
@@ -133,6 +146,7 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     private static void notFound(HttpExchange exchange) throws IOException {
-        Responses.send(exchange, 404, "text/plain; charset=utf-8", "404 page not found\n".getBytes(StandardCharsets.UTF_8));
+        Responses.send(
+                exchange, 404, "text/plain; charset=utf-8", "404 page not found\n".getBytes(StandardCharsets.UTF_8));
     }
 }

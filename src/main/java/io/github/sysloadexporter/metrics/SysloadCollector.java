@@ -44,50 +44,98 @@ public final class SysloadCollector extends Collector {
         if (s != null) {
             addSample(out, s);
         }
-        gauge(out, "interrupt_threshold_percent",
+        gauge(
+                out,
+                "interrupt_threshold_percent",
                 "The --interrupt-threshold: the NIC-IRQ CPUs' irq+softirq+system percent above which they"
-                        + " count towards sysload.", interruptThreshold);
-        out.add(family(NS + "build_info", Type.GAUGE,
+                        + " count towards sysload.",
+                interruptThreshold);
+        out.add(family(
+                NS + "build_info",
+                Type.GAUGE,
                 "Always 1; the labels say which sysload-exporter and Java runtime are running.",
-                List.of("version", "javaversion"), List.of(build.version(), build.javaVersion()), 1));
-        gauge(out, "last_sample_timestamp_seconds",
+                List.of("version", "javaversion"),
+                List.of(build.version(), build.javaVersion()),
+                1));
+        gauge(
+                out,
+                "last_sample_timestamp_seconds",
                 "Unix time of the last successful sample. If it lags behind time(), sampling is failing"
-                        + " and the values shown are that old.", p.lastSuccessSeconds());
+                        + " and the values shown are that old.",
+                p.lastSuccessSeconds());
         out.add(counter(NS + "samples", "Samples of /proc taken successfully.", p.samplesTotal()));
-        out.add(counter(NS + "sample_failures", "Samples that failed because /proc/stat was missing,"
-                + " unreadable or had no usable aggregate cpu line; the last good values are served meanwhile."
-                + " Other sources failing cost only their part: see sysload_source_up.", p.failuresTotal()));
+        out.add(counter(
+                NS + "sample_failures",
+                "Samples that failed because /proc/stat was missing,"
+                        + " unreadable or had no usable aggregate cpu line; the last good values are served meanwhile."
+                        + " Other sources failing cost only their part: see sysload_source_up.",
+                p.failuresTotal()));
         addSources(out, p.sources());
         addProcess(out, p.process());
         return out;
     }
 
     private static void addSample(List<MetricFamilySamples> out, Sample s) {
-        gauge(out, "sysload", "How close the host is to saturation, 0 to 100: the largest of all-CPU"
-                + " utilisation, the utilisation of the CPUs serving the NIC's receive interrupts (when their"
-                + " interrupt share is above the threshold) and every disk's I/O utilisation.", s.sysload().now());
-        gauge(out, "sysload_one", "Mean of sysload over the samples of the last minute.", s.sysload().one());
-        gauge(out, "sysload_five", "Mean of sysload over the samples of the last 5 minutes.", s.sysload().five());
-        gauge(out, "sysload_fifteen", "Mean of sysload over the samples of the last 15 minutes.", s.sysload().fifteen());
-        out.add(modes(NS + "si_cpu", "Percent of time per mode on the CPUs that serve the network card's"
-                + " receive interrupts (all CPUs while none is known)." + MODES_HELP, s.siCpu().modes()));
+        gauge(
+                out,
+                "sysload",
+                "How close the host is to saturation, 0 to 100: the largest of all-CPU"
+                        + " utilisation, the utilisation of the CPUs serving the NIC's receive interrupts (when their"
+                        + " interrupt share is above the threshold) and every disk's I/O utilisation.",
+                s.sysload().now());
+        gauge(
+                out,
+                "sysload_one",
+                "Mean of sysload over the samples of the last minute.",
+                s.sysload().one());
+        gauge(
+                out,
+                "sysload_five",
+                "Mean of sysload over the samples of the last 5 minutes.",
+                s.sysload().five());
+        gauge(
+                out,
+                "sysload_fifteen",
+                "Mean of sysload over the samples of the last 15 minutes.",
+                s.sysload().fifteen());
+        out.add(modes(
+                NS + "si_cpu",
+                "Percent of time per mode on the CPUs that serve the network card's"
+                        + " receive interrupts (all CPUs while none is known)." + MODES_HELP,
+                s.siCpu().modes()));
         out.add(modes(NS + "cpu_percent", "Percent of time per mode over all CPUs." + MODES_HELP, s.cpu()));
-        out.add(byDevice(NS + "io_util", "Percent of the last interval the disk was busy with I/O"
-                + " (/proc/diskstats io_ticks).", s.ioUtil()));
-        out.add(byDevice(NS + "nic_irq_cpus", "Number of CPUs found serving the NIC's receive interrupts"
-                + " recently; 0 while none has been seen.", s.nicIrqCpus()));
+        out.add(byDevice(
+                NS + "io_util",
+                "Percent of the last interval the disk was busy with I/O" + " (/proc/diskstats io_ticks).",
+                s.ioUtil()));
+        out.add(byDevice(
+                NS + "nic_irq_cpus",
+                "Number of CPUs found serving the NIC's receive interrupts" + " recently; 0 while none has been seen.",
+                s.nicIrqCpus()));
         List<MetricFamilySamples.Sample> cands = new ArrayList<>(s.candidates().size());
         List<String> candLabels = List.of("resource", "device");
         for (Candidate c : s.candidates()) {
-            cands.add(new MetricFamilySamples.Sample(NS + "candidate_percent", candLabels,
-                    List.of(c.resource(), c.device()), c.percent()));
+            cands.add(new MetricFamilySamples.Sample(
+                    NS + "candidate_percent", candLabels, List.of(c.resource(), c.device()), c.percent()));
         }
-        out.add(new MetricFamilySamples(NS + "candidate_percent", Type.GAUGE, "Each value sysload is the"
-                + " maximum of: resource cpu (all CPUs), si_cpu (the NIC-IRQ CPUs of the NIC in device; 0 while"
-                + " their interrupt share is at or below the threshold) and io (each disk). The largest one"
-                + " drives sysload.", cands));
-        gauge(out, "proc_ctxt", "Context switches per second over the last interval.", s.rates().ctxtPerSecond());
-        gauge(out, "proc_intr", "Interrupts per second over the last interval.", s.rates().intrPerSecond());
+        out.add(new MetricFamilySamples(
+                NS + "candidate_percent",
+                Type.GAUGE,
+                "Each value sysload is the"
+                        + " maximum of: resource cpu (all CPUs), si_cpu (the NIC-IRQ CPUs of the NIC in device; 0 while"
+                        + " their interrupt share is at or below the threshold) and io (each disk). The largest one"
+                        + " drives sysload.",
+                cands));
+        gauge(
+                out,
+                "proc_ctxt",
+                "Context switches per second over the last interval.",
+                s.rates().ctxtPerSecond());
+        gauge(
+                out,
+                "proc_intr",
+                "Interrupts per second over the last interval.",
+                s.rates().intrPerSecond());
     }
 
     private static void addSources(List<MetricFamilySamples> out, Map<Source, SourceHealth> sources) {
@@ -100,35 +148,59 @@ public final class SysloadCollector extends Collector {
             up.add(new MetricFamilySamples.Sample(NS + "source_up", SOURCE, value, h.up() ? 1 : 0));
             failures.add(new MetricFamilySamples.Sample(NS + "source_failures_total", SOURCE, value, h.failures()));
             if (e.getKey() != Source.SYSFS) {
-                skipped.add(new MetricFamilySamples.Sample(NS + "source_skipped_lines_total", SOURCE, value,
-                        h.skippedLines()));
+                skipped.add(new MetricFamilySamples.Sample(
+                        NS + "source_skipped_lines_total", SOURCE, value, h.skippedLines()));
             }
         }
-        out.add(new MetricFamilySamples(NS + "source_up", Type.GAUGE, "1 if the source's last read succeeded, 0 if"
-                + " it failed. stat (/proc/stat): 0 means no new sample, the last good values are served."
-                + " diskstats: no disk values. interrupts: the NICs' last known CPUs are used. sysfs (the scan"
-                + " of class/net and block): the last found NICs and disks are watched.", up));
-        out.add(new MetricFamilySamples(NS + "source_failures", Type.COUNTER, "Reads of the source that"
-                + " failed as a whole (missing, unreadable, no usable header or aggregate line).", failures));
-        out.add(new MetricFamilySamples(NS + "source_skipped_lines", Type.COUNTER, "Lines of the source's"
-                + " file that could not be parsed and were left out (that CPU, IRQ or disk is missing from the"
-                + " interval); the rest of the file still counts.", skipped));
+        out.add(new MetricFamilySamples(
+                NS + "source_up",
+                Type.GAUGE,
+                "1 if the source's last read succeeded, 0 if"
+                        + " it failed. stat (/proc/stat): 0 means no new sample, the last good values are served."
+                        + " diskstats: no disk values. interrupts: the NICs' last known CPUs are used. sysfs (the scan"
+                        + " of class/net and block): the last found NICs and disks are watched.",
+                up));
+        out.add(new MetricFamilySamples(
+                NS + "source_failures",
+                Type.COUNTER,
+                "Reads of the source that"
+                        + " failed as a whole (missing, unreadable, no usable header or aggregate line).",
+                failures));
+        out.add(new MetricFamilySamples(
+                NS + "source_skipped_lines",
+                Type.COUNTER,
+                "Lines of the source's"
+                        + " file that could not be parsed and were left out (that CPU, IRQ or disk is missing from the"
+                        + " interval); the rest of the file still counts.",
+                skipped));
     }
 
     private static void addProcess(List<MetricFamilySamples> out, ProcessStats ps) {
         if (ps.cpuSeconds() >= 0) {
-            out.add(counter("process_cpu_seconds", "Total user and system CPU time spent by the exporter in"
-                    + " seconds.", ps.cpuSeconds()));
+            out.add(counter(
+                    "process_cpu_seconds",
+                    "Total user and system CPU time spent by the exporter in" + " seconds.",
+                    ps.cpuSeconds()));
         }
-        processGauge(out, "process_resident_memory_bytes", "Resident memory size of the exporter in bytes.",
+        processGauge(
+                out,
+                "process_resident_memory_bytes",
+                "Resident memory size of the exporter in bytes.",
                 ps.residentBytes());
-        processGauge(out, "process_virtual_memory_bytes", "Virtual memory size of the exporter in bytes.",
+        processGauge(
+                out,
+                "process_virtual_memory_bytes",
+                "Virtual memory size of the exporter in bytes.",
                 ps.virtualBytes());
         processGauge(out, "process_open_fds", "Number of open file descriptors.", ps.openFds());
         processGauge(out, "process_max_fds", "Maximum number of open file descriptors.", ps.maxFds());
         if (ps.startTimeSeconds() >= 0) {
-            out.add(family("process_start_time_seconds", Type.GAUGE,
-                    "Start time of the exporter since unix epoch in seconds.", List.of(), List.of(),
+            out.add(family(
+                    "process_start_time_seconds",
+                    Type.GAUGE,
+                    "Start time of the exporter since unix epoch in seconds.",
+                    List.of(),
+                    List.of(),
                     ps.startTimeSeconds()));
         }
     }
@@ -143,22 +215,29 @@ public final class SysloadCollector extends Collector {
         out.add(family(NS + name, Type.GAUGE, help, List.of(), List.of(), v));
     }
 
-    private static MetricFamilySamples family(String name, Type type, String help, List<String> labels,
-                                              List<String> values, double v) {
-        return new MetricFamilySamples(name, type, help,
-                List.of(new MetricFamilySamples.Sample(name, labels, values, v)));
+    private static MetricFamilySamples family(
+            String name, Type type, String help, List<String> labels, List<String> values, double v) {
+        return new MetricFamilySamples(
+                name, type, help, List.of(new MetricFamilySamples.Sample(name, labels, values, v)));
     }
 
     // simpleclient names a counter family without _total and its sample with it.
     private static MetricFamilySamples counter(String name, String help, double v) {
-        return new MetricFamilySamples(name, Type.COUNTER, help,
+        return new MetricFamilySamples(
+                name,
+                Type.COUNTER,
+                help,
                 List.of(new MetricFamilySamples.Sample(name + "_total", List.of(), List.of(), v)));
     }
 
     private static MetricFamilySamples modes(String name, String help, CpuModes m) {
         List<MetricFamilySamples.Sample> samples = List.of(
-                mode(name, "user", m.user()), mode(name, "nice", m.nice()), mode(name, "system", m.system()),
-                mode(name, "idle", m.idle()), mode(name, "wio", m.wio()), mode(name, "intr", m.intr()),
+                mode(name, "user", m.user()),
+                mode(name, "nice", m.nice()),
+                mode(name, "system", m.system()),
+                mode(name, "idle", m.idle()),
+                mode(name, "wio", m.wio()),
+                mode(name, "intr", m.intr()),
                 mode(name, "sintr", m.sintr()));
         return new MetricFamilySamples(name, Type.GAUGE, help, samples);
     }
@@ -170,7 +249,8 @@ public final class SysloadCollector extends Collector {
     private static MetricFamilySamples byDevice(String name, String help, Map<String, ? extends Number> values) {
         List<MetricFamilySamples.Sample> samples = new ArrayList<>(values.size());
         for (Map.Entry<String, ? extends Number> e : values.entrySet()) {
-            samples.add(new MetricFamilySamples.Sample(name, DEVICE, List.of(e.getKey()), e.getValue().doubleValue()));
+            samples.add(new MetricFamilySamples.Sample(
+                    name, DEVICE, List.of(e.getKey()), e.getValue().doubleValue()));
         }
         return new MetricFamilySamples(name, Type.GAUGE, help, samples);
     }

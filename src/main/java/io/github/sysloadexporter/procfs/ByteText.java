@@ -47,8 +47,8 @@ final class ByteText implements CharSequence {
      * longer than that is handed over cut short (its first {@code maxLine} bytes, flagged) and
      * the rest of it is dropped. The cursor's positions are valid only during the call.
      */
-    <E extends Exception> void readLines(FileChannel in, TextCursor cursor, TextCursor.LineSink<E> sink,
-                                         int maxLine) throws IOException, E {
+    <E extends Exception> void readLines(FileChannel in, TextCursor cursor, TextCursor.LineSink<E> sink, int maxLine)
+            throws IOException, E {
         long offset = 0;
         int start = 0; // of the line not yet handed over
         int end = 0;
@@ -98,8 +98,8 @@ final class ByteText implements CharSequence {
     }
 
     /** Hands text[start, end) to the sink as a line, cut to maxLine bytes and flagged if longer. */
-    private <E extends Exception> void handOver(TextCursor cursor, TextCursor.LineSink<E> sink, int start,
-                                                int end, int maxLine) throws E {
+    private <E extends Exception> void handOver(
+            TextCursor cursor, TextCursor.LineSink<E> sink, int start, int end, int maxLine) throws E {
         boolean cut = end - start > maxLine;
         int stop = cut ? start + maxLine : end;
         length = Math.max(length, stop);

@@ -4,8 +4,7 @@ package io.github.sysloadexporter.procfs;
 public final class Counters {
     private static final long TWO_TO_32 = 1L << 32;
 
-    private Counters() {
-    }
+    private Counters() {}
 
     /**
      * How much an unsigned counter advanced from {@code previous} to {@code current}; never

@@ -5,5 +5,4 @@ package io.github.sysloadexporter.procfs;
  *
  * @param ioTicksMs field 13: milliseconds spent doing I/O ("io_ticks")
  */
-public record DiskStat(int major, int minor, String name, long ioTicksMs) {
-}
+public record DiskStat(int major, int minor, String name, long ioTicksMs) {}

@@ -27,8 +27,7 @@ public final class DiskStatsParser {
         FIELD_LABELS[FIELD_LABELS.length - 1] += " or later";
     }
 
-    private DiskStatsParser() {
-    }
+    private DiskStatsParser() {}
 
     /**
      * @param source names the file in error messages (e.g. {@code /proc/diskstats})
@@ -76,8 +75,8 @@ public final class DiskStatsParser {
             long minor = hasMinor ? c.unsignedNumber("minor number") : 0;
             c.skipBlanks();
             if (c.atLineEnd()) {
-                throw c.error("line ends before the device name: " + (hasMinor ? 2 : 1)
-                        + " of at least " + MIN_FIELDS + " fields (truncated line?)");
+                throw c.error("line ends before the device name: " + (hasMinor ? 2 : 1) + " of at least " + MIN_FIELDS
+                        + " fields (truncated line?)");
             }
             // unsignedNumber gives values of 2^63 and above as negative longs
             if (major > Integer.MAX_VALUE || minor > Integer.MAX_VALUE || major < 0 || minor < 0) {
@@ -93,8 +92,7 @@ public final class DiskStatsParser {
                     break;
                 }
                 field++;
-                long v = c.unsignedNumber(
-                        FIELD_LABELS[Math.min(field, FIELD_LABELS.length - 1)]);
+                long v = c.unsignedNumber(FIELD_LABELS[Math.min(field, FIELD_LABELS.length - 1)]);
                 if (field == IO_TICKS_FIELD) {
                     ioTicks = v;
                 }

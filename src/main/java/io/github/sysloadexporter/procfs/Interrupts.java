@@ -40,7 +40,9 @@ public record Interrupts(int[] cpuIds, List<IrqLine> lines, Skipped skipped) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Interrupts other && Arrays.equals(cpuIds, other.cpuIds) && lines.equals(other.lines)
+        return o instanceof Interrupts other
+                && Arrays.equals(cpuIds, other.cpuIds)
+                && lines.equals(other.lines)
                 && skipped.equals(other.skipped);
     }
 

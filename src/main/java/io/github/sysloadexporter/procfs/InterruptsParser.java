@@ -24,8 +24,7 @@ public final class InterruptsParser {
     /** The counts of a line the filter did not keep. */
     private static final long[] NO_COUNTS = new long[0];
 
-    private InterruptsParser() {
-    }
+    private InterruptsParser() {}
 
     /** Every line keeps its counts. See {@link #parse(String, CharSequence, IrqFilter)}. */
     public static Interrupts parse(String source, CharSequence text) throws ProcfsFormatException {
@@ -41,8 +40,7 @@ public final class InterruptsParser {
      *                               number, a numbered line with fewer counts than the header
      *                               has columns, any line with more) is skipped instead.
      */
-    public static Interrupts parse(String source, CharSequence text, IrqFilter keep)
-            throws ProcfsFormatException {
+    public static Interrupts parse(String source, CharSequence text, IrqFilter keep) throws ProcfsFormatException {
         Builder b = new Builder(source, keep);
         TextCursor.forEachLine(source, text, b);
         return b.finish();
@@ -95,10 +93,8 @@ public final class InterruptsParser {
         int[] ids = new int[16];
         int n = 0;
         while (!c.atLineEnd()) {
-            if (!c.lookingAt("CPU") || c.pos + 3 >= c.lineEnd
-                    || !TextCursor.isDigit(c.charAt(c.pos + 3))) {
-                throw c.error("expected a header of CPU columns (CPU0 CPU1 ...), found "
-                        + c.quoteToken());
+            if (!c.lookingAt("CPU") || c.pos + 3 >= c.lineEnd || !TextCursor.isDigit(c.charAt(c.pos + 3))) {
+                throw c.error("expected a header of CPU columns (CPU0 CPU1 ...), found " + c.quoteToken());
             }
             c.advance(3);
             long id = c.unsignedNumber("CPU number");
@@ -114,18 +110,16 @@ public final class InterruptsParser {
         return Arrays.copyOf(ids, n);
     }
 
-    private static IrqLine parseLine(TextCursor c, long[] counts, IrqFilter keep)
-            throws ProcfsFormatException {
+    private static IrqLine parseLine(TextCursor c, long[] counts, IrqFilter keep) throws ProcfsFormatException {
         int columns = counts.length;
         int labelStart = c.pos;
         int colon = labelStart;
-        while (colon < c.lineEnd && c.charAt(colon) != ':'
-                && !TextCursor.isBlank(c.charAt(colon))) {
+        while (colon < c.lineEnd && c.charAt(colon) != ':' && !TextCursor.isBlank(c.charAt(colon))) {
             colon++;
         }
         if (colon == c.lineEnd || c.charAt(colon) != ':' || colon == labelStart) {
-            throw c.error("expected 'IRQ:' at the start of the line, found "
-                    + c.quote(labelStart, c.tokenEnd(labelStart)));
+            throw c.error(
+                    "expected 'IRQ:' at the start of the line, found " + c.quote(labelStart, c.tokenEnd(labelStart)));
         }
         if (c.cutShort) {
             throw c.error("line longer than the read limit");
@@ -151,11 +145,12 @@ public final class InterruptsParser {
             counts[k++] = c.unsignedNumber("count");
         }
         if (k < columns && numbered) {
-            throw c.error(c.atLineEnd()
-                    ? "IRQ " + c.printable(labelStart, colon) + " has " + k + " counts, the header has " + columns
-                            + " CPU columns (truncated line?)"
-                    : "IRQ " + c.printable(labelStart, colon) + ": expected " + columns + " counts, found " + k
-                            + " before " + c.quoteToken());
+            throw c.error(
+                    c.atLineEnd()
+                            ? "IRQ " + c.printable(labelStart, colon) + " has " + k + " counts, the header has "
+                                    + columns + " CPU columns (truncated line?)"
+                            : "IRQ " + c.printable(labelStart, colon) + ": expected " + columns + " counts, found " + k
+                                    + " before " + c.quoteToken());
         }
         // Named lines may print fewer columns (x86's ERR and MIS, arm64's Err print one): the
         // rest are 0.
@@ -172,7 +167,7 @@ public final class InterruptsParser {
      * so only those leading tokens are taken apart by blanks.
      */
     static List<String> actions(String d) {
-        int i = chipEnd(d);               // the chip, e.g. "IR-PCI-MSI", or fused "IO-APIC-edge"
+        int i = chipEnd(d); // the chip, e.g. "IR-PCI-MSI", or fused "IO-APIC-edge"
         i = skipBlanks(d, i);
         int t = skipToken(d, i);
         if (isHwirq(d, i, t)) {
@@ -187,7 +182,7 @@ public final class InterruptsParser {
                 i = skipBlanks(d, t);
             }
         } else if (i < t && d.charAt(i) == '-') {
-            i = skipBlanks(d, t);         // no hardware IRQ number, just "-name" (Xen)
+            i = skipBlanks(d, t); // no hardware IRQ number, just "-name" (Xen)
         }
         // else: 3.x "PCI-MSI-edge  eth0": the action starts right after the fused chip
         if (i >= d.length()) {

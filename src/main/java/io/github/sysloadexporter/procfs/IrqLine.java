@@ -51,8 +51,11 @@ public record IrqLine(String irq, long[] counts, String description, List<String
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof IrqLine other && irq.equals(other.irq) && Arrays.equals(counts, other.counts)
-                && description.equals(other.description) && actions.equals(other.actions);
+        return o instanceof IrqLine other
+                && irq.equals(other.irq)
+                && Arrays.equals(counts, other.counts)
+                && description.equals(other.description)
+                && actions.equals(other.actions);
     }
 
     @Override

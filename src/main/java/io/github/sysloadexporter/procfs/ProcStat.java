@@ -16,8 +16,12 @@ import java.util.TreeMap;
  * @param contextSwitches the {@code ctxt} line; empty if missing or skipped
  * @param skipped         lines that could not be parsed
  */
-public record ProcStat(CpuTimes total, SortedMap<Integer, CpuTimes> perCpu, OptionalLong interrupts,
-                       OptionalLong contextSwitches, Skipped skipped) {
+public record ProcStat(
+        CpuTimes total,
+        SortedMap<Integer, CpuTimes> perCpu,
+        OptionalLong interrupts,
+        OptionalLong contextSwitches,
+        Skipped skipped) {
     public ProcStat {
         perCpu = Collections.unmodifiableSortedMap(new TreeMap<>(perCpu));
     }

@@ -18,12 +18,10 @@ public final class ProcStatParser {
     private static final int MAX_CPU_FIELDS = 10;
     /** Field names for error messages, so they are constants and cost nothing when fine. */
     private static final String[] FIELD_NAMES = {
-        "user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal", "guest",
-        "guest_nice", "extra field"
+        "user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal", "guest", "guest_nice", "extra field"
     };
 
-    private ProcStatParser() {
-    }
+    private ProcStatParser() {}
 
     /**
      * @param source names the file in error messages (e.g. {@code /proc/stat})
@@ -147,8 +145,8 @@ public final class ProcStatParser {
                 count++;
             }
             if (count < MIN_CPU_FIELDS) {
-                throw c.error((cpu < 0 ? "cpu" : "cpu" + cpu) + " line has " + count
-                        + " numbers, at least " + MIN_CPU_FIELDS + " expected (user .. softirq)");
+                throw c.error((cpu < 0 ? "cpu" : "cpu" + cpu) + " line has " + count + " numbers, at least "
+                        + MIN_CPU_FIELDS + " expected (user .. softirq)");
             }
             // Kernels before 2.6.11/2.6.24/2.6.33 stop before steal/guest/guest_nice: those are 0.
             for (int i = count; i < MAX_CPU_FIELDS; i++) {
@@ -170,9 +168,10 @@ public final class ProcStatParser {
                 throw new ProcfsFormatException(source, 0, "empty file");
             }
             if (total == null) {
-                throw badTotal != null ? badTotal
-                        : new ProcfsFormatException(source, 0,
-                                "no aggregate 'cpu' line (file ends at line " + lines + ")");
+                throw badTotal != null
+                        ? badTotal
+                        : new ProcfsFormatException(
+                                source, 0, "no aggregate 'cpu' line (file ends at line " + lines + ")");
             }
             return new ProcStat(total, perCpu, interrupts, contextSwitches, skipped.result());
         }

@@ -26,8 +26,7 @@ public final class SelfProcess {
     private final boolean fdSizeIsCount;
 
     /** What one read gives; -1 where /proc did not say. */
-    public record Usage(double cpuSeconds, long residentBytes, long virtualBytes, long openFds) {
-    }
+    public record Usage(double cpuSeconds, long residentBytes, long virtualBytes, long openFds) {}
 
     /** This process, as /proc/self shows it. */
     public static SelfProcess current() {

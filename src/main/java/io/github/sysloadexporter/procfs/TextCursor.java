@@ -22,6 +22,7 @@ final class TextCursor {
 
     /** 2^64-1 divided by 10, and its remainder: the overflow bound of the digit loop. */
     private static final long MAX_DIV_10 = Long.divideUnsigned(-1L, 10);
+
     private static final int MAX_LAST_DIGIT = (int) Long.remainderUnsigned(-1L, 10);
     /** Longest piece of a bad token quoted in a message: enough to recognise it. */
     private static final int QUOTE_LIMIT = 40;
@@ -189,8 +190,7 @@ final class TextCursor {
             if (digit < 0 || digit > 9) {
                 throw error(what + " is not a number: " + quote(start, tokenEnd(start)));
             }
-            if (Long.compareUnsigned(value, MAX_DIV_10) > 0
-                    || (value == MAX_DIV_10 && digit > MAX_LAST_DIGIT)) {
+            if (Long.compareUnsigned(value, MAX_DIV_10) > 0 || (value == MAX_DIV_10 && digit > MAX_LAST_DIGIT)) {
                 throw error(what + " does not fit in 64 bits: " + quote(start, tokenEnd(start)));
             }
             value = value * 10 + digit;
@@ -241,7 +241,10 @@ final class TextCursor {
             } else if (c <= 0xff) {
                 sb.append("\\x").append(HEX[c >> 4]).append(HEX[c & 0xf]);
             } else {
-                sb.append("\\u").append(HEX[c >> 12]).append(HEX[(c >> 8) & 0xf]).append(HEX[(c >> 4) & 0xf])
+                sb.append("\\u")
+                        .append(HEX[c >> 12])
+                        .append(HEX[(c >> 8) & 0xf])
+                        .append(HEX[(c >> 4) & 0xf])
                         .append(HEX[c & 0xf]);
             }
         }

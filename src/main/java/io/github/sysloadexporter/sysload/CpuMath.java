@@ -12,8 +12,7 @@ import java.util.SortedMap;
  * costs that field, never the sign of the result.
  */
 final class CpuMath {
-    private CpuMath() {
-    }
+    private CpuMath() {}
 
     /** Accumulates per-field deltas over one or more CPUs. */
     static final class Deltas {
@@ -45,8 +44,13 @@ final class CpuMath {
             if (t <= 0) {
                 return null;
             }
-            return new CpuModes(Percent.of(user, t), Percent.of(nice, t), Percent.of(system, t),
-                    Percent.of(idle, t), Percent.of(iowait, t), Percent.of(irq, t),
+            return new CpuModes(
+                    Percent.of(user, t),
+                    Percent.of(nice, t),
+                    Percent.of(system, t),
+                    Percent.of(idle, t),
+                    Percent.of(iowait, t),
+                    Percent.of(irq, t),
                     Percent.of(softirq, t));
         }
     }
@@ -62,8 +66,8 @@ final class CpuMath {
      * Shares of a group of CPUs taken together. A CPU missing from either reading (offline,
      * or a truncated file) is left out of this interval. Null when nothing is left.
      */
-    static CpuModes groupModes(SortedMap<Integer, CpuTimes> prev, SortedMap<Integer, CpuTimes> cur,
-                               Collection<Integer> cpus) {
+    static CpuModes groupModes(
+            SortedMap<Integer, CpuTimes> prev, SortedMap<Integer, CpuTimes> cur, Collection<Integer> cpus) {
         Deltas d = new Deltas();
         for (Integer cpu : cpus) {
             CpuTimes p = prev.get(cpu);

@@ -2,8 +2,7 @@ package io.github.sysloadexporter.sysload;
 
 /** Every percentage we publish passes through here: never NaN, below 0 or above 100. */
 final class Percent {
-    private Percent() {
-    }
+    private Percent() {}
 
     static double clamp(double v) {
         if (Double.isNaN(v) || v <= 0) {

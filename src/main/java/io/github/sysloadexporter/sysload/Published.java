@@ -15,8 +15,13 @@ import java.util.Map;
  * @param process             the exporter's own process figures
  * @param sources             each source's health, every source present
  */
-public record Published(Sample sample, long samplesTotal, long failuresTotal,
-                        double lastSuccessSeconds, ProcessStats process, Map<Source, SourceHealth> sources) {
+public record Published(
+        Sample sample,
+        long samplesTotal,
+        long failuresTotal,
+        double lastSuccessSeconds,
+        ProcessStats process,
+        Map<Source, SourceHealth> sources) {
     public static final Published NOTHING_YET = new Published(null, 0, 0, 0, ProcessStats.UNKNOWN, freshSources());
 
     public Published {

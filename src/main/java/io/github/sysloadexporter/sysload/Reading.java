@@ -12,5 +12,4 @@ import java.util.Optional;
  * @param wallMillis     wall-clock time of the read, published as the sample's timestamp
  * @param disks          /proc/diskstats; empty when it could not be read this tick
  */
-public record Reading(long monotonicNanos, long wallMillis, ProcStat stat, Optional<DiskStats> disks) {
-}
+public record Reading(long monotonicNanos, long wallMillis, ProcStat stat, Optional<DiskStats> disks) {}

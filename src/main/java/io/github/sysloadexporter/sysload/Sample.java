@@ -18,8 +18,15 @@ import java.util.TreeMap;
  * @param nicIrqCpus number of CPUs found serving each watched NIC (0: none seen yet)
  * @param rates      context switches and interrupts per second
  */
-public record Sample(long wallMillis, Sysload sysload, CpuModes cpu, SiCpu siCpu, List<Candidate> candidates,
-                     Map<String, Double> ioUtil, Map<String, Integer> nicIrqCpus, Rates rates) {
+public record Sample(
+        long wallMillis,
+        Sysload sysload,
+        CpuModes cpu,
+        SiCpu siCpu,
+        List<Candidate> candidates,
+        Map<String, Double> ioUtil,
+        Map<String, Integer> nicIrqCpus,
+        Rates rates) {
     public Sample {
         candidates = List.copyOf(candidates);
         ioUtil = Collections.unmodifiableSortedMap(new TreeMap<>(ioUtil));
@@ -30,17 +37,14 @@ public record Sample(long wallMillis, Sysload sysload, CpuModes cpu, SiCpu siCpu
      * sysload, 0..100, and its means over the samples taken in the last one, five and fifteen
      * minutes.
      */
-    public record Sysload(double now, double one, double five, double fifteen) {
-    }
+    public record Sysload(double now, double one, double five, double fifteen) {}
 
     /**
      * @param nic   the NIC whose CPU group this is; empty when no NIC is watched
      * @param modes the group's CPUs, per mode (all CPUs while none is known)
      */
-    public record SiCpu(String nic, CpuModes modes) {
-    }
+    public record SiCpu(String nic, CpuModes modes) {}
 
     /** Per second over the interval. */
-    public record Rates(double ctxtPerSecond, double intrPerSecond) {
-    }
+    public record Rates(double ctxtPerSecond, double intrPerSecond) {}
 }

@@ -81,8 +81,14 @@ public final class Sampler implements AutoCloseable {
     private Set<String> disks = Set.of();
     private final Map<String, Set<Integer>> nicCpus = new HashMap<>();
 
-    public Sampler(ProcSource proc, Targets targets, SysloadCalculator calculator, long intervalNanos,
-                   LongSupplier monotonicNanos, LongSupplier wallMillis, Supplier<ProcessStats> processStats) {
+    public Sampler(
+            ProcSource proc,
+            Targets targets,
+            SysloadCalculator calculator,
+            long intervalNanos,
+            LongSupplier monotonicNanos,
+            LongSupplier wallMillis,
+            Supplier<ProcessStats> processStats) {
         this.proc = proc;
         this.targets = targets;
         this.calculator = calculator;
@@ -157,8 +163,8 @@ public final class Sampler implements AutoCloseable {
                 problems.problem("internal", now, "sample failed on a fault of the exporter: " + e);
             }
             failures++;
-            published = new Published(published.sample(), samples, failures, lastSuccessSeconds,
-                    processStats.get(), health);
+            published = new Published(
+                    published.sample(), samples, failures, lastSuccessSeconds, processStats.get(), health);
             return;
         }
         samples++;
@@ -227,8 +233,11 @@ public final class Sampler implements AutoCloseable {
             problems.problem(SYSFS_BLOCK, now, "block devices not rescanned, keeping the last ones: " + describe(e));
         }
         SourceHealth h = health.get(Source.SYSFS);
-        health.put(Source.SYSFS, ok ? new SourceHealth(true, h.failures(), h.skippedLines())
-                : new SourceHealth(false, h.failures() + 1, h.skippedLines()));
+        health.put(
+                Source.SYSFS,
+                ok
+                        ? new SourceHealth(true, h.failures(), h.skippedLines())
+                        : new SourceHealth(false, h.failures() + 1, h.skippedLines()));
         detected = true;
         lastDetectNanos = now;
     }
@@ -295,11 +304,15 @@ public final class Sampler implements AutoCloseable {
     private void read(Source source, long now, Skipped skipped) {
         SourceHealth h = health.get(source);
         if (!h.up()) {
-            problems.over(source.label(), source.label() + " readable again (" + h.failures() + " failures since start)");
+            problems.over(
+                    source.label(), source.label() + " readable again (" + h.failures() + " failures since start)");
         }
         if (skipped.count() > 0) {
-            problems.problem("skipped " + source.label(), now, "skipped " + skipped.count()
-                    + " unparsable line(s), the rest of the file counts: " + skipped.first().get(0).getMessage());
+            problems.problem(
+                    "skipped " + source.label(),
+                    now,
+                    "skipped " + skipped.count() + " unparsable line(s), the rest of the file counts: "
+                            + skipped.first().get(0).getMessage());
         }
         health.put(source, new SourceHealth(true, h.failures(), h.skippedLines() + skipped.count()));
     }

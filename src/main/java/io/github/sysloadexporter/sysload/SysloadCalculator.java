@@ -46,8 +46,7 @@ public final class SysloadCalculator {
     private final Map<String, Mark> diskMarks = new HashMap<>();
 
     /** A counter's value and when it was read. */
-    private record Mark(long value, long nanos) {
-    }
+    private record Mark(long value, long nanos) {}
 
     /** A counter's last good reading (null before the first) and its last per-second rate. */
     private record Rate(Mark mark, double perSecond) {
@@ -116,11 +115,19 @@ public final class SysloadCalculator {
         sysload = Percent.clamp(sysload);
 
         history.add(t, sysload);
-        Sample.Sysload load = new Sample.Sysload(sysload,
+        Sample.Sysload load = new Sample.Sysload(
+                sysload,
                 history.mean(t, History.ONE_MINUTE_NANOS),
                 history.mean(t, History.FIVE_MINUTES_NANOS),
                 history.mean(t, History.FIFTEEN_MINUTES_NANOS));
-        return new Sample(now.wallMillis(), load, cpu, new Sample.SiCpu(siNic, si), candidates, io, nicCpus,
+        return new Sample(
+                now.wallMillis(),
+                load,
+                cpu,
+                new Sample.SiCpu(siNic, si),
+                candidates,
+                io,
+                nicCpus,
                 new Sample.Rates(ctxt.perSecond(), intr.perSecond()));
     }
 
@@ -130,7 +137,9 @@ public final class SysloadCalculator {
      */
     private static CpuModes groupModes(ProcStat prev, ProcStat now, Set<Integer> cpus, CpuModes all) {
         // Every CPU of both readings: a CPU whose line was skipped in one is still online.
-        if (cpus.isEmpty() || cpus.containsAll(now.perCpu().keySet()) && cpus.containsAll(prev.perCpu().keySet())) {
+        if (cpus.isEmpty()
+                || cpus.containsAll(now.perCpu().keySet())
+                        && cpus.containsAll(prev.perCpu().keySet())) {
             return all;
         }
         return CpuMath.groupModes(prev.perCpu(), now.perCpu(), cpus);
@@ -170,7 +179,9 @@ public final class SysloadCalculator {
         }
         // A skipped line whose name could not be read may have been any disk: keep every mark.
         if (stats.skipped().count() == stats.skippedNames().size()) {
-            diskMarks.keySet().removeIf(n -> !present.contains(n) && !stats.skippedNames().contains(n));
+            diskMarks
+                    .keySet()
+                    .removeIf(n -> !present.contains(n) && !stats.skippedNames().contains(n));
         }
         lastIoUtil = util;
         return util;
@@ -185,7 +196,8 @@ public final class SysloadCalculator {
         if (value.isEmpty() || (mark != null && t <= mark.nanos())) {
             return last;
         }
-        double perSecond = mark == null ? last.perSecond()
+        double perSecond = mark == null
+                ? last.perSecond()
                 : Counters.delta(mark.value(), value.getAsLong()) / ((t - mark.nanos()) / 1e9);
         return new Rate(new Mark(value.getAsLong(), t), perSecond);
     }

@@ -24,13 +24,15 @@ final class BasicAuth {
 
     /** The Authorization header checked against {@code users}. */
     boolean allowed(Map<String, String> users, String authorization) {
-        if (authorization == null || authorization.length() < 6
+        if (authorization == null
+                || authorization.length() < 6
                 || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             return false;
         }
         String decoded;
         try {
-            decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+            decoded = new String(
+                    Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             return false;
         }
@@ -93,8 +95,9 @@ final class BasicAuth {
             for (String s : new String[] {user, hash, password}) {
                 byte[] b = s.getBytes(StandardCharsets.UTF_8);
                 // length-prefixed, so ("ab","c") and ("a","bc") differ
-                md.update(new byte[] {(byte) (b.length >>> 24), (byte) (b.length >>> 16), (byte) (b.length >>> 8),
-                        (byte) b.length});
+                md.update(new byte[] {
+                    (byte) (b.length >>> 24), (byte) (b.length >>> 16), (byte) (b.length >>> 8), (byte) b.length
+                });
                 md.update(b);
             }
             return Base64.getEncoder().encodeToString(md.digest());

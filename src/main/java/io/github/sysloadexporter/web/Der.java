@@ -20,11 +20,9 @@ final class Der {
     static final int CONTEXT_0 = 0xA0;
 
     /** One element: its tag and the bytes of its content. */
-    record Tlv(int tag, byte[] content) {
-    }
+    record Tlv(int tag, byte[] content) {}
 
-    private Der() {
-    }
+    private Der() {}
 
     /** Tag, length, content. */
     static byte[] encode(int tag, byte[] content) {

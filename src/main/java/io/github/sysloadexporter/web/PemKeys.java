@@ -23,17 +23,15 @@ import java.util.regex.Pattern;
  */
 final class PemKeys {
     // RFC 7468: -----BEGIN LABEL----- base64 -----END LABEL-----, the same label at both ends.
-    private static final Pattern BLOCK = Pattern.compile(
-            "-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \\1-----", Pattern.DOTALL);
+    private static final Pattern BLOCK =
+            Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \\1-----", Pattern.DOTALL);
     private static final byte[] RSA_ENCRYPTION = oid(1, 2, 840, 113549, 1, 1, 1);
     private static final byte[] EC_PUBLIC_KEY = oid(1, 2, 840, 10045, 2, 1);
     private static final String[] KEY_ALGORITHMS = {"RSA", "EC", "Ed25519", "Ed448", "RSASSA-PSS"};
 
-    record Block(String label, byte[] der) {
-    }
+    record Block(String label, byte[] der) {}
 
-    private PemKeys() {
-    }
+    private PemKeys() {}
 
     static List<Block> blocks(String pem) {
         List<Block> out = new ArrayList<>();
@@ -86,7 +84,7 @@ final class PemKeys {
                 case "ENCRYPTED PRIVATE KEY":
                     throw new GeneralSecurityException("the private key is encrypted; give an unencrypted key");
                 default:
-                    // EC PARAMETERS (openssl ecparam writes it first), certificates: not the key.
+                // EC PARAMETERS (openssl ecparam writes it first), certificates: not the key.
             }
         }
         throw new GeneralSecurityException("no PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY block");
@@ -106,7 +104,8 @@ final class PemKeys {
 
     /** PKCS#8 PrivateKeyInfo { version 0, { rsaEncryption, NULL }, OCTET STRING { RSAPrivateKey } }. */
     static byte[] rsaPkcs1ToPkcs8(byte[] pkcs1) {
-        return Der.sequence(Der.smallInteger(0),
+        return Der.sequence(
+                Der.smallInteger(0),
                 Der.sequence(RSA_ENCRYPTION, Der.encode(Der.NULL, new byte[0])),
                 Der.encode(Der.OCTET_STRING, pkcs1));
     }
@@ -123,7 +122,9 @@ final class PemKeys {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("EC PRIVATE KEY is not valid DER: " + e.getMessage());
         }
-        if (fields.size() < 2 || fields.get(0).tag() != Der.INTEGER || fields.get(1).tag() != Der.OCTET_STRING) {
+        if (fields.size() < 2
+                || fields.get(0).tag() != Der.INTEGER
+                || fields.get(1).tag() != Der.OCTET_STRING) {
             throw new IllegalArgumentException("EC PRIVATE KEY is not an RFC 5915 ECPrivateKey");
         }
         byte[] curve = null;
@@ -131,7 +132,8 @@ final class PemKeys {
             if (f.tag() == Der.CONTEXT_0) {
                 List<Der.Tlv> inner = Der.read(f.content());
                 if (inner.size() != 1 || inner.get(0).tag() != Der.OID) {
-                    throw new IllegalArgumentException("EC PRIVATE KEY with explicit curve parameters; use a named curve");
+                    throw new IllegalArgumentException(
+                            "EC PRIVATE KEY with explicit curve parameters; use a named curve");
                 }
                 curve = Der.encode(Der.OID, inner.get(0).content());
             }
@@ -139,8 +141,8 @@ final class PemKeys {
         if (curve == null) {
             throw new IllegalArgumentException("EC PRIVATE KEY does not name its curve");
         }
-        return Der.sequence(Der.smallInteger(0), Der.sequence(EC_PUBLIC_KEY, curve),
-                Der.encode(Der.OCTET_STRING, sec1));
+        return Der.sequence(
+                Der.smallInteger(0), Der.sequence(EC_PUBLIC_KEY, curve), Der.encode(Der.OCTET_STRING, sec1));
     }
 
     /**

@@ -16,8 +16,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * certificate reaches new connections only through managers like these.
  */
 final class Reloading {
-    private Reloading() {
-    }
+    private Reloading() {}
 
     static final class KeyManager extends X509ExtendedKeyManager {
         private final Supplier<TlsMaterial> current;

@@ -6,8 +6,7 @@ import java.io.OutputStream;
 
 /** Sends a whole response, as every handler of the exporter does; HEAD gets the headers only. */
 public final class Responses {
-    private Responses() {
-    }
+    private Responses() {}
 
     public static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
         try (exchange) {

@@ -25,6 +25,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
 record TlsMaterial(X509ExtendedKeyManager keyManager, X509ExtendedTrustManager trustManager) {
     /** Alias of the one key; fixed so that a key manager swapped mid-handshake still knows it. */
     static final String ALIAS = "sysload";
+
     private static final char[] NO_PASSWORD = new char[0];
 
     /** Loads the files; the message of a failure names the file and the key of the config. */
@@ -42,8 +43,8 @@ record TlsMaterial(X509ExtendedKeyManager keyManager, X509ExtendedTrustManager t
             throw fileError(configFile, "key_file", t.keyFile(), e);
         }
         if (!PemKeys.matches(key, chain.get(0))) {
-            throw new WebConfigException("web config " + configFile + ": key tls_server_config.key_file: "
-                    + t.keyFile() + " is not the key of the first certificate in " + t.certFile());
+            throw new WebConfigException("web config " + configFile + ": key tls_server_config.key_file: " + t.keyFile()
+                    + " is not the key of the first certificate in " + t.certFile());
         }
         X509ExtendedKeyManager km;
         try {
@@ -87,10 +88,11 @@ record TlsMaterial(X509ExtendedKeyManager keyManager, X509ExtendedTrustManager t
     }
 
     private static WebConfigException fileError(String configFile, String key, Path file, Exception e) {
-        String why = e instanceof java.nio.file.NoSuchFileException ? "no such file"
+        String why = e instanceof java.nio.file.NoSuchFileException
+                ? "no such file"
                 : e.getMessage() != null ? e.getMessage().replaceAll("\\s+", " ") : e.toString();
-        return new WebConfigException("web config " + configFile + ": key tls_server_config." + key + ": "
-                + file + ": " + why, e);
+        return new WebConfigException(
+                "web config " + configFile + ": key tls_server_config." + key + ": " + file + ": " + why, e);
     }
 
     /**
@@ -99,32 +101,29 @@ record TlsMaterial(X509ExtendedKeyManager keyManager, X509ExtendedTrustManager t
      */
     static final X509ExtendedTrustManager ANY_CLIENT = new X509ExtendedTrustManager() {
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
-        }
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
 
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-        }
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
 
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) throws
-                java.security.cert.CertificateException {
+        public void checkServerTrusted(X509Certificate[] chain, String authType)
+                throws java.security.cert.CertificateException {
             throw new java.security.cert.CertificateException("this is a server: it trusts no server");
         }
 
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws
-                java.security.cert.CertificateException {
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+                throws java.security.cert.CertificateException {
             checkServerTrusted(chain, authType);
         }
 
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws
-                java.security.cert.CertificateException {
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws java.security.cert.CertificateException {
             checkServerTrusted(chain, authType);
         }
 

@@ -11,8 +11,15 @@ import java.util.List;
  * @param maxVersion      JSSE protocol name, or null for the newest the JDK has
  * @param cipherSuites    empty for the JDK's defaults; only limits TLS 1.2, as in Go
  */
-record TlsSettings(Path certFile, Path keyFile, ClientAuth clientAuth, Path clientCaFile, String minVersion,
-                   String maxVersion, List<String> cipherSuites, boolean preferServerCipherSuites) {
+record TlsSettings(
+        Path certFile,
+        Path keyFile,
+        ClientAuth clientAuth,
+        Path clientCaFile,
+        String minVersion,
+        String maxVersion,
+        List<String> cipherSuites,
+        boolean preferServerCipherSuites) {
     TlsSettings {
         cipherSuites = List.copyOf(cipherSuites);
     }

@@ -24,22 +24,30 @@ import org.yaml.snakeyaml.error.YAMLException;
  */
 final class WebConfigParser {
     private static final Set<String> TOP = Set.of("tls_server_config", "http_server_config", "basic_auth_users");
-    private static final Set<String> TLS = Set.of("cert_file", "key_file", "client_auth_type", "client_ca_file",
-            "min_version", "max_version", "cipher_suites", "prefer_server_cipher_suites");
+    private static final Set<String> TLS = Set.of(
+            "cert_file",
+            "key_file",
+            "client_auth_type",
+            "client_ca_file",
+            "min_version",
+            "max_version",
+            "cipher_suites",
+            "prefer_server_cipher_suites");
     // Known to exporter-toolkit, refused here with the reason.
     private static final Map<String, String> UNSUPPORTED = Map.of(
             "tls_server_config.cert", "inline certificates are not supported; use cert_file",
             "tls_server_config.key", "inline keys are not supported; use key_file",
             "tls_server_config.client_ca", "inline client CAs are not supported; use client_ca_file",
             "tls_server_config.client_allowed_sans", "is not supported; restrict clients with client_ca_file",
-            "tls_server_config.curve_preferences", "is not supported: Java 17 sets curves only JVM-wide"
-                    + " (-Djdk.tls.namedGroups=...)",
+            "tls_server_config.curve_preferences",
+                    "is not supported: Java 17 sets curves only JVM-wide" + " (-Djdk.tls.namedGroups=...)",
             "rate_limit", "is not supported");
     /**
      * The headers exporter-toolkit lets an operator add, with the values it allows (null: any).
      * Others could break the exposition (Content-Type) or say nothing to a scraper.
      */
     private static final Map<String, List<String>> HEADERS = headerRules();
+
     private static final Map<String, String> VERSIONS = Map.of("TLS12", "TLSv1.2", "TLS13", "TLSv1.3");
 
     private final String file;
@@ -162,7 +170,8 @@ final class WebConfigParser {
         }
         Set<String> supported;
         try {
-            supported = Set.of(SSLContext.getDefault().getSupportedSSLParameters().getCipherSuites());
+            supported =
+                    Set.of(SSLContext.getDefault().getSupportedSSLParameters().getCipherSuites());
         } catch (NoSuchAlgorithmException e) {
             throw error("key tls_server_config.cipher_suites: no TLS in this Java runtime");
         }

@@ -1,6 +1,5 @@
 package io.github.sysloadexporter.web;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
@@ -40,8 +39,9 @@ public final class WebSecurity {
     private static final Logger LOG = LoggerFactory.getLogger(WebSecurity.class);
     static final long CHECK_NANOS = 1_000_000_000L;
     private static final byte[] UNAUTHORIZED = "Unauthorized\n".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] BROKEN = "Internal Server Error: the web configuration file cannot be used, see the log\n"
-            .getBytes(StandardCharsets.UTF_8);
+    private static final byte[] BROKEN =
+            "Internal Server Error: the web configuration file cannot be used, see the log\n"
+                    .getBytes(StandardCharsets.UTF_8);
 
     private final Path file;
     private final LongSupplier monotonicNanos;
@@ -49,8 +49,7 @@ public final class WebSecurity {
     private final BasicAuth auth = new BasicAuth();
 
     /** What requests use now: a config, or the error that replaced it. */
-    private record State(WebConfig config, String error, List<Object> stamps) {
-    }
+    private record State(WebConfig config, String error, List<Object> stamps) {}
 
     private volatile State state;
     private volatile TlsMaterial material; // last good key material (TLS only)
@@ -93,8 +92,10 @@ public final class WebSecurity {
         SSLContext ctx;
         try {
             ctx = SSLContext.getInstance("TLS");
-            ctx.init(new javax.net.ssl.KeyManager[] {new Reloading.KeyManager(this::material)},
-                    new javax.net.ssl.TrustManager[] {new Reloading.TrustManager(this::material)}, null);
+            ctx.init(
+                    new javax.net.ssl.KeyManager[] {new Reloading.KeyManager(this::material)},
+                    new javax.net.ssl.TrustManager[] {new Reloading.TrustManager(this::material)},
+                    null);
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot set up TLS: " + e.getMessage(), e);
         }
@@ -123,7 +124,8 @@ public final class WebSecurity {
             }
             s.config().headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
             if (!s.config().users().isEmpty()
-                    && !auth.allowed(s.config().users(), exchange.getRequestHeaders().getFirst("Authorization"))) {
+                    && !auth.allowed(
+                            s.config().users(), exchange.getRequestHeaders().getFirst("Authorization"))) {
                 exchange.getResponseHeaders().set("WWW-Authenticate", "Basic");
                 Responses.send(exchange, 401, "text/plain; charset=utf-8", UNAUTHORIZED);
                 return;
@@ -173,12 +175,18 @@ public final class WebSecurity {
                 material = TlsMaterial.load(config.tls(), file.toString());
                 tlsSettings = config.tls();
             } else if (tls != (config.tls() != null)) {
-                LOG.warn("web config {}: turning TLS {} needs a restart; until then the port stays {}", file,
-                        tls ? "off" : "on", tls ? "TLS" : "plain HTTP");
+                LOG.warn(
+                        "web config {}: turning TLS {} needs a restart; until then the port stays {}",
+                        file,
+                        tls ? "off" : "on",
+                        tls ? "TLS" : "plain HTTP");
             }
             state = new State(config, null, stamps);
             if (old.error() != null || force || !stamps.equals(old.stamps())) {
-                LOG.info("web config {} (re)loaded: {} user(s), TLS {}", file, config.users().size(),
+                LOG.info(
+                        "web config {} (re)loaded: {} user(s), TLS {}",
+                        file,
+                        config.users().size(),
                         tls ? "on" : "off");
             }
         } catch (WebConfigException e) {

@@ -48,9 +48,11 @@ class ClassListIT {
         Set<String> missing = new TreeSet<>(loaded);
         missing.removeAll(committed);
         double coverage = 1.0 - (double) missing.size() / loaded.size();
-        assertTrue(coverage >= MIN_COVERAGE, String.format(
-                "%s lists only %.1f %% of the %d project and library classes a scrape loads, missing %s; %s",
-                COMMITTED, 100 * coverage, loaded.size(), missing, REGENERATE));
+        assertTrue(
+                coverage >= MIN_COVERAGE,
+                String.format(
+                        "%s lists only %.1f %% of the %d project and library classes a scrape loads, missing %s; %s",
+                        COMMITTED, 100 * coverage, loaded.size(), missing, REGENERATE));
 
         ClassLoader loader = ClassListIT.class.getClassLoader();
         Set<String> stale = committed.stream()
@@ -63,8 +65,10 @@ class ClassListIT {
     static Path runAndRecord(Path tmp) throws Exception {
         Path list = tmp.resolve("loaded.classlist");
         int port = Ports.free();
-        Process p = ExporterProcess.start(List.of("-XX:+UseSerialGC", "-XX:DumpLoadedClassList=" + list),
-                "--web.listen-address", "127.0.0.1:" + port);
+        Process p = ExporterProcess.start(
+                List.of("-XX:+UseSerialGC", "-XX:DumpLoadedClassList=" + list),
+                "--web.listen-address",
+                "127.0.0.1:" + port);
         try {
             Http http = new Http();
             String body = http.awaitFirstSample(port);

@@ -39,8 +39,8 @@ class EndToEndTest {
     @BeforeEach
     void start() throws IOException {
         writeProc(proc, 0);
-        Config config = new Config(new InetSocketAddress("127.0.0.1", 0), "/metrics", proc, SYSFS, 1,
-                List.of(), List.of(), 40);
+        Config config =
+                new Config(new InetSocketAddress("127.0.0.1", 0), "/metrics", proc, SYSFS, 1, List.of(), List.of(), 40);
         daemon = Daemon.start(config, nanos::get, wall::get, new ProcessStatsReader(), false);
     }
 
@@ -65,31 +65,48 @@ class EndToEndTest {
         long s1 = 250 + 10L * step;
         long i1 = 4000 + 30L * step;
         long si1 = 50L * step;
-        String stat = String.format("cpu  %d 0 %d %d 100 0 %d 0 0 0%n"
+        String stat = String.format(
+                "cpu  %d 0 %d %d 100 0 %d 0 0 0%n"
                         + "cpu0 %d 0 %d %d 50 0 0 0 0 0%n"
                         + "cpu1 %d 0 %d %d 50 0 %d 0 0 0%n"
                         + "intr %d 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 1 1 14%n"
                         + "ctxt %d%nbtime 1764000000%nprocesses 2000%nprocs_running 1%nprocs_blocked 0%n"
                         + "softirq 1000 0 100 0 200 50 0 10 300 0 340%n",
-                u0 + u1, s0 + s1, i0 + i1, si1, u0, s0, i0, u1, s1, i1, si1,
-                100_000 + 5000L * step, 200_000 + 12_000L * step);
+                u0 + u1,
+                s0 + s1,
+                i0 + i1,
+                si1,
+                u0,
+                s0,
+                i0,
+                u1,
+                s1,
+                i1,
+                si1,
+                100_000 + 5000L * step,
+                200_000 + 12_000L * step);
         Files.writeString(dir.resolve("stat"), stat);
-        Files.writeString(dir.resolve("diskstats"), String.format(
-                "   7       0 loop0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0%n"
-                        + " 254       0 vda 5380 3128 474162 1368 312 1330 51112 757 0 %d 2359 2913 120 37536 233 4 0%n"
-                        + " 253       0 zram0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0%n", 764 + 250L * step));
-        Files.writeString(dir.resolve("interrupts"), String.format(
-                "           CPU0       CPU1       %n"
-                        + " 34:         12          0 PCI-MSIX-0000:00:05.0   1-edge      virtio4-input%n"
-                        + " 36:          0  %9d PCI-MSIX-0000:00:02.0   1-edge      virtio1-req.0%n"
-                        + " 37:          0          0 PCI-MSIX-0000:00:03.0   0-edge      virtio2-config%n"
-                        + " 38:          0  %9d PCI-MSIX-0000:00:03.0   1-edge      virtio2-input.0%n"
-                        + " 39:  %9d          0 PCI-MSIX-0000:00:03.0   2-edge      virtio2-output.0%n"
-                        + "NMI:          0          0   Non-maskable interrupts%n"
-                        + "LOC:       4416       4233   Local timer interrupts%n"
-                        + "ERR:          0%n"
-                        + "MIS:          0%n",
-                4784 + 300L * step, 191 + 400L * step, 170 + 900L * step));
+        Files.writeString(
+                dir.resolve("diskstats"),
+                String.format(
+                        "   7       0 loop0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0%n"
+                                + " 254       0 vda 5380 3128 474162 1368 312 1330 51112 757 0 %d 2359 2913 120 37536 233 4 0%n"
+                                + " 253       0 zram0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0%n",
+                        764 + 250L * step));
+        Files.writeString(
+                dir.resolve("interrupts"),
+                String.format(
+                        "           CPU0       CPU1       %n"
+                                + " 34:         12          0 PCI-MSIX-0000:00:05.0   1-edge      virtio4-input%n"
+                                + " 36:          0  %9d PCI-MSIX-0000:00:02.0   1-edge      virtio1-req.0%n"
+                                + " 37:          0          0 PCI-MSIX-0000:00:03.0   0-edge      virtio2-config%n"
+                                + " 38:          0  %9d PCI-MSIX-0000:00:03.0   1-edge      virtio2-input.0%n"
+                                + " 39:  %9d          0 PCI-MSIX-0000:00:03.0   2-edge      virtio2-output.0%n"
+                                + "NMI:          0          0   Non-maskable interrupts%n"
+                                + "LOC:       4416       4233   Local timer interrupts%n"
+                                + "ERR:          0%n"
+                                + "MIS:          0%n",
+                        4784 + 300L * step, 191 + 400L * step, 170 + 900L * step));
     }
 
     void advance(int step) throws IOException {

@@ -18,11 +18,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class ExporterProcess {
     /** How a run that ended went. */
-    record Result(int exit, String out, String err) {
-    }
+    record Result(int exit, String out, String err) {}
 
-    private ExporterProcess() {
-    }
+    private ExporterProcess() {}
 
     /** Starts the exporter with these arguments. */
     static Process start(String... args) throws IOException {
@@ -31,8 +29,8 @@ final class ExporterProcess {
 
     /** Starts the exporter with extra JVM options (before -jar). */
     static Process start(List<String> jvmOptions, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx64m"));
+        List<String> cmd = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m"));
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-jar", jar().toString()));
         cmd.addAll(List.of(args));
@@ -51,8 +49,8 @@ final class ExporterProcess {
     static Result run(String... args) throws IOException, InterruptedException {
         Process p = start(args);
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "did not exit");
-        return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
-                stderr(p));
+        return new Result(
+                p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8), stderr(p));
     }
 
     /** Sends a signal by name (TERM, HUP), as an operator's kill does. */

@@ -53,8 +53,8 @@ class FaultInjectionTest {
     /** The daemon over the test's procfs and this sysfs, after its first interval (step 0 to 1). */
     void startOn(Path sysfs) throws IOException {
         EndToEndTest.writeProc(proc, 0);
-        Config config = new Config(new InetSocketAddress("127.0.0.1", 0), "/metrics", proc, sysfs, 1,
-                List.of(), List.of(), 40);
+        Config config =
+                new Config(new InetSocketAddress("127.0.0.1", 0), "/metrics", proc, sysfs, 1, List.of(), List.of(), 40);
         daemon = Daemon.start(config, nanos::get, wall::get, new ProcessStatsReader(), false);
         daemon.sampler().tick();
         step(1);
@@ -95,7 +95,9 @@ class FaultInjectionTest {
             assertTrue(Double.isFinite(v), line);
             assertTrue(v >= 0, line);
             String name = m.group(1);
-            if (name.startsWith("sysload_sysload") || name.endsWith("_percent") || name.equals("sysload_si_cpu")
+            if (name.startsWith("sysload_sysload")
+                    || name.endsWith("_percent")
+                    || name.equals("sysload_si_cpu")
                     || name.equals("sysload_io_util")) {
                 assertTrue(v <= 100, line);
             }
@@ -346,7 +348,8 @@ class FaultInjectionTest {
     @Test
     void sysfsWithoutBlockCostsTheDisksOnly(@TempDir Path sysfs) throws Exception {
         daemon.close();
-        Files.createSymbolicLink(sysfs.resolve("class"), EndToEndTest.SYSFS.resolve("class").toAbsolutePath());
+        Files.createSymbolicLink(
+                sysfs.resolve("class"), EndToEndTest.SYSFS.resolve("class").toAbsolutePath());
         startOn(sysfs);
         String s = scrape();
         assertValue(s, "sysload_sample_failures_total", 0);
@@ -354,7 +357,8 @@ class FaultInjectionTest {
         assertValue(s, "sysload_si_cpu{mode=\"sintr\",}", 50);
         assertFalse(s.contains("device=\"vda\""), s);
         assertSource(s, "sysfs", 0, 1, 0);
-        Files.createSymbolicLink(sysfs.resolve("block"), EndToEndTest.SYSFS.resolve("block").toAbsolutePath());
+        Files.createSymbolicLink(
+                sysfs.resolve("block"), EndToEndTest.SYSFS.resolve("block").toAbsolutePath());
         EndToEndTest.writeProc(proc, 2);
         tick(10 * SECOND); // rescanned: vda watched from here
         step(3);
@@ -373,8 +377,10 @@ class FaultInjectionTest {
     void cpuGoesOfflineAndComesBack() throws Exception {
         EndToEndTest.writeProc(proc, 2);
         // aggregate = cpu0 at step 2 + cpu1 frozen at step 1
-        mutate("stat", s -> s.replaceFirst("(?m)^cpu1 .*\\R", "")
-                .replaceFirst("(?m)^cpu  .*$", "cpu  1050 0 520 8180 100 0 50 0 0 0"));
+        mutate(
+                "stat",
+                s -> s.replaceFirst("(?m)^cpu1 .*\\R", "")
+                        .replaceFirst("(?m)^cpu  .*$", "cpu  1050 0 520 8180 100 0 50 0 0 0"));
         tick(SECOND);
         String s = scrape();
         assertValue(s, "sysload_sample_failures_total", 0);

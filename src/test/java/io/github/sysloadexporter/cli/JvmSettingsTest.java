@@ -54,7 +54,8 @@ class JvmSettingsTest {
             others = files.filter(p -> p.toString().endsWith(".java") && !p.endsWith("cli/JvmSettings.java"))
                     .filter(p -> {
                         String text = read(p);
-                        return text.contains("setProperty(") || text.contains("clearProperty(")
+                        return text.contains("setProperty(")
+                                || text.contains("clearProperty(")
                                 || text.contains("setProperties(");
                     })
                     .map(p -> main.relativize(p).toString())

@@ -45,7 +45,8 @@ class ProcessIT {
             String address = "127.0.0.1:" + taken.getLocalPort();
             Result r = run("--web.listen-address", address);
             assertEquals(1, r.exit(), r.err());
-            assertTrue(r.err().lines().anyMatch(l -> l.startsWith("sysload-exporter: cannot listen on " + address)),
+            assertTrue(
+                    r.err().lines().anyMatch(l -> l.startsWith("sysload-exporter: cannot listen on " + address)),
                     r.err());
         }
     }
@@ -67,7 +68,11 @@ class ProcessIT {
             assertTrue(System.nanoTime() - start < 2_000_000_000L);
             // the -b typo: one warning at start, naming it
             String err = stderr(p);
-            assertEquals(1, err.lines().filter(l -> l.contains("-b nosuchdisk0: no block device of that name")).count(),
+            assertEquals(
+                    1,
+                    err.lines()
+                            .filter(l -> l.contains("-b nosuchdisk0: no block device of that name"))
+                            .count(),
                     err);
         } finally {
             p.destroyForcibly();
@@ -95,7 +100,9 @@ class ProcessIT {
     }
 
     private static String promtoolCheck(Path promtool, String exposition) throws Exception {
-        Process check = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
+        Process check = new ProcessBuilder(promtool.toString(), "check", "metrics")
+                .redirectErrorStream(true)
+                .start();
         try (var in = check.getOutputStream()) {
             in.write(exposition.getBytes(StandardCharsets.UTF_8));
         }

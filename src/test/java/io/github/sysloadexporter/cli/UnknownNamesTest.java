@@ -19,12 +19,14 @@ class UnknownNamesTest {
 
     @Test
     void typosAreNamedRealNamesAreNot() {
-        assertEquals(List.of(
-                "-i eht0: no interface of that name in " + SYS.resolve("class/net") + " and no line of "
-                        + PROC.resolve("interrupts") + " names it; watched anyway, in case it appears",
-                "-b vdb: no block device of that name in " + SYS.resolve("block") + " or "
-                        + PROC.resolve("diskstats") + "; watched anyway, in case it appears"),
-                UnknownNames.warnings(config(List.of("eth0", "virtio2-input", "eht0"), List.of("vda", "loop3", "vdb"))));
+        assertEquals(
+                List.of(
+                        "-i eht0: no interface of that name in " + SYS.resolve("class/net") + " and no line of "
+                                + PROC.resolve("interrupts") + " names it; watched anyway, in case it appears",
+                        "-b vdb: no block device of that name in " + SYS.resolve("block") + " or "
+                                + PROC.resolve("diskstats") + "; watched anyway, in case it appears"),
+                UnknownNames.warnings(
+                        config(List.of("eth0", "virtio2-input", "eht0"), List.of("vda", "loop3", "vdb"))));
     }
 
     @Test

@@ -25,13 +25,16 @@ class WebConfigFlagIT {
     @Test
     void unknownOrUnsupportedKeyIsOneLineNamingKeyAndFileAndStatusTwo() throws Exception {
         Path f = dir.resolve("web.yml");
-        Files.writeString(f, "tls_server_config:\n  cert_file: a.pem\n  key_file: a.key\n  curve_preferences: [X25519]\n");
-        assertUsageError(run("--web.config.file", f.toString()),
+        Files.writeString(
+                f, "tls_server_config:\n  cert_file: a.pem\n  key_file: a.key\n  curve_preferences: [X25519]\n");
+        assertUsageError(
+                run("--web.config.file", f.toString()),
                 "web config " + f + ": key tls_server_config.curve_preferences");
         Files.writeString(f, "basic_auth_user:\n  a: b\n");
         assertUsageError(run("--web.config.file=" + f), "key basic_auth_user: unknown");
         Files.writeString(f, "tls_server_config:\n  cert_file: missing.pem\n  key_file: missing.key\n");
-        assertUsageError(run("--web.config.file=" + f),
+        assertUsageError(
+                run("--web.config.file=" + f),
                 "key tls_server_config.cert_file: " + dir.resolve("missing.pem") + ": no such file");
         assertUsageError(run("--web.config.file=" + dir.resolve("nope.yml")), "no such file");
     }
@@ -45,8 +48,8 @@ class WebConfigFlagIT {
         Path f = dir.resolve("web.yml");
         Files.writeString(f, "");
         int port = Ports.free();
-        Process p = ExporterProcess.start("--web.listen-address", "127.0.0.1:" + port, "--web.config.file", f.toString(),
-                "--log.level=warn");
+        Process p = ExporterProcess.start(
+                "--web.listen-address", "127.0.0.1:" + port, "--web.config.file", f.toString(), "--log.level=warn");
         try {
             Http http = new Http();
             URI metrics = Http.local(port, "/metrics");
@@ -54,9 +57,13 @@ class WebConfigFlagIT {
             assertNotNull(first, "not listening after 10 s");
             assertEquals(200, first.status());
             // Now require a password, and tell the exporter at once instead of waiting for the check.
-            Files.writeString(f, "basic_auth_users:\n  u: '$2y$04$2tbw3hZnvIgbxTpuVULnAONeMDJHm5HRlwUYFJj62CXdyKKz/Oj/C'\n");
+            Files.writeString(
+                    f, "basic_auth_users:\n  u: '$2y$04$2tbw3hZnvIgbxTpuVULnAONeMDJHm5HRlwUYFJj62CXdyKKz/Oj/C'\n");
             ExporterProcess.signal(p, "HUP");
-            assertEquals(401, http.await(metrics, r -> r.status() == 401, Duration.ofSeconds(5)).status());
+            assertEquals(
+                    401,
+                    http.await(metrics, r -> r.status() == 401, Duration.ofSeconds(5))
+                            .status());
             assertTrue(p.isAlive(), "SIGHUP must not end the exporter");
             ExporterProcess.signal(p, "TERM");
             assertTrue(p.waitFor(5, TimeUnit.SECONDS), "still running 5 s after SIGTERM");

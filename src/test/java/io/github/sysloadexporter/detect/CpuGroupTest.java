@@ -1,29 +1,32 @@
 package io.github.sysloadexporter.detect;
 
+import static io.github.sysloadexporter.testing.Fixtures.c;
+import static io.github.sysloadexporter.testing.Fixtures.line;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.github.sysloadexporter.procfs.Interrupts;
 import io.github.sysloadexporter.procfs.IrqLine;
 import io.github.sysloadexporter.testing.Fixtures;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-
-import static io.github.sysloadexporter.testing.Fixtures.c;
-import static io.github.sysloadexporter.testing.Fixtures.line;
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 class CpuGroupTest {
-    private static final List<String> MLX5 = IntStream.rangeClosed(101, 116).mapToObj(String::valueOf).toList();
+    private static final List<String> MLX5 =
+            IntStream.rangeClosed(101, 116).mapToObj(String::valueOf).toList();
 
     /** 64 CPUs; mlx5 vector 101+q has 1,000,000 + {@code perQueue} on CPU q, plus {@code extra} lines. */
     private static Interrupts metal(long perQueue, IrqLine... extra) {
         List<IrqLine> lines = new ArrayList<>();
         for (int q = 0; q < 16; q++) {
-            lines.add(line(String.valueOf(101 + q), Fixtures.on(64, q, 1_000_000 + perQueue),
-                    "IR-PCI-MSIX-0000:5e:00.0   " + (q + 1) + "-edge", "mlx5_comp" + q + "@pci:0000:5e:00.0"));
+            lines.add(line(
+                    String.valueOf(101 + q),
+                    Fixtures.on(64, q, 1_000_000 + perQueue),
+                    "IR-PCI-MSIX-0000:5e:00.0   " + (q + 1) + "-edge",
+                    "mlx5_comp" + q + "@pci:0000:5e:00.0"));
         }
         lines.addAll(List.of(extra));
         return new Interrupts(Fixtures.cpus(64), lines);
@@ -69,25 +72,30 @@ class CpuGroupTest {
     @Test
     void aCpuOfflineInEitherSnapshotIsSkipped() {
         // CPU 3 offline in the older snapshot: the header lists 0,1,2,4 and the columns shift
-        Interrupts older = new Interrupts(new int[] {0, 1, 2, 4},
-                List.of(line("60", c(100, 100, 100, 100), "x", "eth0-rx-0")));
-        Interrupts newer = new Interrupts(new int[] {0, 1, 2, 3, 4},
-                List.of(line("60", c(100, 200, 100, 5000, 400), "x", "eth0-rx-0")));
+        Interrupts older =
+                new Interrupts(new int[] {0, 1, 2, 4}, List.of(line("60", c(100, 100, 100, 100), "x", "eth0-rx-0")));
+        Interrupts newer = new Interrupts(
+                new int[] {0, 1, 2, 3, 4}, List.of(line("60", c(100, 200, 100, 5000, 400), "x", "eth0-rx-0")));
 
         assertEquals(Set.of(1, 4), CpuGroup.busyCpus(older, newer, List.of("60")));
         // and offline in the newer one: its old count is not compared with anything
-        assertEquals(Set.of(1, 4), CpuGroup.busyCpus(
-                new Interrupts(new int[] {0, 1, 2, 3, 4}, List.of(line("60", c(100, 100, 100, 0, 100), "x", "eth0-rx-0"))),
-                new Interrupts(new int[] {0, 1, 2, 4}, List.of(line("60", c(100, 200, 100, 400), "x", "eth0-rx-0"))),
-                List.of("60")));
+        assertEquals(
+                Set.of(1, 4),
+                CpuGroup.busyCpus(
+                        new Interrupts(
+                                new int[] {0, 1, 2, 3, 4},
+                                List.of(line("60", c(100, 100, 100, 0, 100), "x", "eth0-rx-0"))),
+                        new Interrupts(
+                                new int[] {0, 1, 2, 4}, List.of(line("60", c(100, 200, 100, 400), "x", "eth0-rx-0"))),
+                        List.of("60")));
     }
 
     @Test
     void aCounterThatWentDownIsNoGrowth() {
-        Interrupts older = new Interrupts(Fixtures.cpus(4),
-                List.of(line("60", c(5000, 100, 100, 100), "x", "eth0-rx-0")));
-        Interrupts newer = new Interrupts(Fixtures.cpus(4),
-                List.of(line("60", c(10, 100, 900, 100), "x", "eth0-rx-0")));
+        Interrupts older =
+                new Interrupts(Fixtures.cpus(4), List.of(line("60", c(5000, 100, 100, 100), "x", "eth0-rx-0")));
+        Interrupts newer =
+                new Interrupts(Fixtures.cpus(4), List.of(line("60", c(10, 100, 900, 100), "x", "eth0-rx-0")));
 
         // CPU 0's 5000 -> 10 is a reset (driver reloaded), not -4990 nor +10
         assertEquals(Set.of(2), CpuGroup.busyCpus(older, newer, List.of("60")));
@@ -100,8 +108,9 @@ class CpuGroupTest {
     @Test
     void aLineMissingFromEitherSnapshotIsLeftOut() {
         Interrupts older = new Interrupts(Fixtures.cpus(2), List.of(line("61", c(0, 10), "x", "eth0-rx-1")));
-        Interrupts newer = new Interrupts(Fixtures.cpus(2), List.of(line("60", c(900_000, 40), "x", "eth0-rx-0"),
-                line("61", c(0, 50), "x", "eth0-rx-1")));
+        Interrupts newer = new Interrupts(
+                Fixtures.cpus(2),
+                List.of(line("60", c(900_000, 40), "x", "eth0-rx-0"), line("61", c(0, 50), "x", "eth0-rx-1")));
 
         assertEquals(Set.of(1), CpuGroup.busyCpus(older, newer, List.of("60", "61")));
         assertEquals(Set.of(), CpuGroup.busyCpus(newer, older, List.of("60")));
@@ -111,10 +120,9 @@ class CpuGroupTest {
     @Test
     void aCountThatWrappedAt32BitsGrewByTheWrappedDistance() {
         long top = (1L << 32) - 1;
-        Interrupts older = new Interrupts(Fixtures.cpus(3),
-                List.of(line("60", c(top - 999, 100, 100), "x", "eth0-rx-0")));
-        Interrupts newer = new Interrupts(Fixtures.cpus(3),
-                List.of(line("60", c(500, 100, 120), "x", "eth0-rx-0")));
+        Interrupts older =
+                new Interrupts(Fixtures.cpus(3), List.of(line("60", c(top - 999, 100, 100), "x", "eth0-rx-0")));
+        Interrupts newer = new Interrupts(Fixtures.cpus(3), List.of(line("60", c(500, 100, 120), "x", "eth0-rx-0")));
 
         // CPU 0: 1000 to reach 2^32 plus 500: growth 1500; CPU 2: 20
         assertEquals(Set.of(0, 2), CpuGroup.busyCpus(older, newer, List.of("60")));

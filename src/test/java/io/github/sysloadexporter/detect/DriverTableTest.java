@@ -24,8 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class DriverTableTest {
     /** One line of one NIC of one fixture host, as detection classified it. */
-    record Classified(String host, String nic, IrqChoice choice) {
-    }
+    record Classified(String host, String nic, IrqChoice choice) {}
 
     static final List<Classified> ALL = classifyEveryHost();
 
@@ -33,7 +32,8 @@ class DriverTableTest {
         List<Classified> all = new ArrayList<>();
         try (DirectoryStream<Path> hosts = Files.newDirectoryStream(Fixtures.root())) {
             for (Path host : hosts) {
-                if (!Files.isDirectory(host.resolve("sys/class/net")) || !Files.exists(host.resolve("proc/interrupts"))) {
+                if (!Files.isDirectory(host.resolve("sys/class/net"))
+                        || !Files.exists(host.resolve("proc/interrupts"))) {
                     continue;
                 }
                 Interrupts irqs = new ProcFs(host.resolve("proc")).interrupts();
@@ -57,13 +57,14 @@ class DriverTableTest {
     @MethodSource("rows")
     void everyRowClassifiesAFixtureLineAsItSays(IrqForm row) {
         String mark = "(" + row.driver() + " " + row.template() + ", " + row.source() + " ";
-        Optional<Classified> hit = ALL.stream().filter(c -> c.choice().why().contains(mark)).findFirst();
+        Optional<Classified> hit =
+                ALL.stream().filter(c -> c.choice().why().contains(mark)).findFirst();
         assertTrue(hit.isPresent(), "no fixture line of " + row.driver() + " " + row.template());
         IrqChoice c = hit.get().choice();
         switch (row.kind()) {
             case RECEIVE, COMBINED -> assertTrue(c.receive(), hit.get().toString());
             case TRANSMIT, CONTROL -> assertEquals(false, c.receive(), hit.get().toString());
-            default -> { } // decided by the NIC's other lines: the host tests say how
+            default -> {} // decided by the NIC's other lines: the host tests say how
         }
     }
 }

@@ -111,12 +111,17 @@ class FixtureHostsTest {
         // a switchdev representor is not a NIC to watch: its traffic is its VF's or SF's
         if (host.equals("nic-rdma-sf")) {
             assertTrue(NicDetector.scan(Fixtures.sysfs(host)).excluded().stream()
-                    .anyMatch(x -> x.name().equals("enp59s0f0npf0sf88") && x.why().startsWith("switchdev representor")));
+                    .anyMatch(
+                            x -> x.name().equals("enp59s0f0npf0sf88") && x.why().startsWith("switchdev representor")));
         }
         Interrupts irqs = Fixtures.interrupts(host);
         NicScan scan = NicDetector.scan(Fixtures.sysfs(host));
-        Nic nic = scan.nics().stream().filter(n -> n.name().equals(nicName)).findFirst().orElseThrow();
-        List<String> got = IrqMatcher.receiveIrqs(nic, irqs).stream().map(IrqChoice::irq).toList();
+        Nic nic = scan.nics().stream()
+                .filter(n -> n.name().equals(nicName))
+                .findFirst()
+                .orElseThrow();
+        List<String> got =
+                IrqMatcher.receiveIrqs(nic, irqs).stream().map(IrqChoice::irq).toList();
         assertEquals(labels(expected), got);
 
         String report = DetectionReport.render(scan, irqs, new DiskScan(List.of(), List.of()));
@@ -126,7 +131,8 @@ class FixtureHostsTest {
             assertTrue(c.why().contains(" -> receive: ") || c.why().contains(" -> not receive: "), c.why());
             assertTrue(report.contains("IRQ " + c.irq() + " "), report);
         }
-        if (expected.equals("-") && nic.driver().filter(DriverTable.NO_LINES::contains).isPresent()) {
+        if (expected.equals("-")
+                && nic.driver().filter(DriverTable.NO_LINES::contains).isPresent()) {
             assertTrue(report.contains(nicName + ": watched") && report.contains("no receive IRQ line"), report);
         }
     }

@@ -1,10 +1,14 @@
 package io.github.sysloadexporter.detect;
 
+import static io.github.sysloadexporter.testing.Fixtures.c;
+import static io.github.sysloadexporter.testing.Fixtures.line;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.github.sysloadexporter.procfs.Interrupts;
 import io.github.sysloadexporter.procfs.IrqLine;
 import io.github.sysloadexporter.testing.Fixtures;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -12,12 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
-
-import static io.github.sysloadexporter.testing.Fixtures.c;
-import static io.github.sysloadexporter.testing.Fixtures.line;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class IrqMatcherTest {
 
@@ -51,8 +50,9 @@ class IrqMatcherTest {
         // source's virtio4-input and vsock's virtio3-rx are not eth0's at all
         assertEquals(Map.of("37", false, "38", true, "39", false), verdicts(eth0, interrupts));
         IrqChoice chosen = IrqMatcher.receiveIrqs(eth0, interrupts).get(0);
-        assertEquals("action virtio2-input.0 is virtio2's; IRQ 38 is an MSI vector of 0000:00:03.0"
-                + " -> receive: receive queue (virtio_net {dev}-input.{n}, drivers/virtio/virtio_pci_common.c \"%s-%s\")",
+        assertEquals(
+                "action virtio2-input.0 is virtio2's; IRQ 38 is an MSI vector of 0000:00:03.0"
+                        + " -> receive: receive queue (virtio_net {dev}-input.{n}, drivers/virtio/virtio_pci_common.c \"%s-%s\")",
                 chosen.why());
     }
 
@@ -62,20 +62,25 @@ class IrqMatcherTest {
         assertEquals("ens1f0np0", mlx5.name());
         Interrupts interrupts = Fixtures.interrupts("metal-64cpu");
 
-        List<String> expected = IntStream.rangeClosed(101, 116).mapToObj(String::valueOf).toList();
+        List<String> expected =
+                IntStream.rangeClosed(101, 116).mapToObj(String::valueOf).toList();
         assertEquals(expected, receiveLabels(mlx5, interrupts));
         IrqChoice async = IrqMatcher.classify(mlx5, interrupts).get(0);
         assertEquals("100", async.irq());
         assertFalse(async.receive());
-        assertTrue(async.why().endsWith("not receive: control vector (mlx5_core mlx5_async{n}@pci:{pci},"
-                + " drivers/net/ethernet/mellanox/mlx5/core/pci_irq.c \"%s@pci:%s\")"), async.why());
+        assertTrue(
+                async.why()
+                        .endsWith("not receive: control vector (mlx5_core mlx5_async{n}@pci:{pci},"
+                                + " drivers/net/ethernet/mellanox/mlx5/core/pci_irq.c \"%s@pci:%s\")"),
+                async.why());
     }
 
     @Test
     void mlx5IsFoundByPciAddressEvenWithoutMsiIrqs() {
         // e.g. msi_irqs unreadable in a container: the address in the action name still ties it
         Nic mlx5 = nic("ens1f0np0", null, "0000:5e:00.0");
-        List<String> expected = IntStream.rangeClosed(101, 116).mapToObj(String::valueOf).toList();
+        List<String> expected =
+                IntStream.rangeClosed(101, 116).mapToObj(String::valueOf).toList();
         assertEquals(expected, receiveLabels(mlx5, Fixtures.interrupts("metal-64cpu")));
     }
 
@@ -90,17 +95,25 @@ class IrqMatcherTest {
         assertEquals("eno1", eno1.name());
         assertEquals(Optional.of("ixgbe"), eno1.driver());
 
-        List<String> expected = IntStream.rangeClosed(130, 137).mapToObj(String::valueOf).toList();
+        List<String> expected =
+                IntStream.rangeClosed(130, 137).mapToObj(String::valueOf).toList();
         assertEquals(expected, receiveLabels(eno1, Fixtures.interrupts("metal-64cpu")));
-        IrqChoice other = IrqMatcher.classify(eno1, Fixtures.interrupts("metal-64cpu")).get(8);
+        IrqChoice other =
+                IrqMatcher.classify(eno1, Fixtures.interrupts("metal-64cpu")).get(8);
         assertEquals("138", other.irq());
         assertTrue(other.why().contains("beside the NIC's queue vectors it is the \"other\" vector"), other.why());
     }
 
     @Test
     void ixgbeInMsiModeHasOnlyTheBareName() {
-        Nic eth0 = new Nic("eth0", Optional.of("ixgbe"), Optional.empty(), Optional.of("0000:19:00.0"), Set.of(70),
-                Set.of(), "test");
+        Nic eth0 = new Nic(
+                "eth0",
+                Optional.of("ixgbe"),
+                Optional.empty(),
+                Optional.of("0000:19:00.0"),
+                Set.of(70),
+                Set.of(),
+                "test");
         Interrupts interrupts = twoCpus(line("70", c(500, 9), "IR-PCI-MSI 9961472-edge", "eth0"));
         assertEquals(List.of("70"), receiveLabels(eth0, interrupts));
     }
@@ -130,7 +143,8 @@ class IrqMatcherTest {
         // driver unknown: by the words. The bare name beside queue vectors is the other vector.
         Nic eth0 = nic("eth0", null, null);
         assertEquals(List.of("60", "62"), receiveLabels(eth0, interrupts));
-        assertEquals(Map.of("60", true, "61", false, "62", true, "64", false, "65", false, "66", false),
+        assertEquals(
+                Map.of("60", true, "61", false, "62", true, "64", false, "65", false, "66", false),
                 verdicts(eth0, interrupts));
     }
 
@@ -144,7 +158,8 @@ class IrqMatcherTest {
                 line("44", c(1, 0), "PCI-MSIX-0000:00:04.0   4-edge", "virtio3-output.0"));
 
         // only -input.N is a virtio-net receive queue: vsock's "rx" is not one
-        assertEquals(Map.of("40", false, "41", false, "42", false, "43", false, "44", false),
+        assertEquals(
+                Map.of("40", false, "41", false, "42", false, "43", false, "44", false),
                 verdicts(nic("eth9", "virtio3", "0000:00:04.0", 40, 41, 42, 43, 44), interrupts));
     }
 
@@ -168,23 +183,25 @@ class IrqMatcherTest {
 
     @Test
     void explicitInterfaceNameIsResolvedLikeADetectedNic() throws IOException {
-        List<IrqChoice> chosen = IrqMatcher.explicitIrqs(Fixtures.sysfs("virtio-2cpu"), "eth0",
-                Fixtures.interrupts("virtio-2cpu"));
+        List<IrqChoice> chosen =
+                IrqMatcher.explicitIrqs(Fixtures.sysfs("virtio-2cpu"), "eth0", Fixtures.interrupts("virtio-2cpu"));
 
         assertEquals(List.of("38"), List.copyOf(IrqMatcher.labels(chosen)));
     }
 
     @Test
     void explicitOtherNameMatchesActionsContainingIt() throws IOException {
-        List<IrqChoice> chosen = IrqMatcher.explicitIrqs(Fixtures.sysfs("virtio-2cpu"), "virtio2-input",
-                Fixtures.interrupts("virtio-2cpu"));
+        List<IrqChoice> chosen = IrqMatcher.explicitIrqs(
+                Fixtures.sysfs("virtio-2cpu"), "virtio2-input", Fixtures.interrupts("virtio-2cpu"));
 
         assertEquals(List.of("38"), List.copyOf(IrqMatcher.labels(chosen)));
-        assertEquals("action virtio2-input.0 contains the given name virtio2-input"
-                + " (not an interface: matched as the original did)", chosen.get(0).why());
+        assertEquals(
+                "action virtio2-input.0 contains the given name virtio2-input"
+                        + " (not an interface: matched as the original did)",
+                chosen.get(0).why());
         // the original's substring semantics: "virtio" alone takes every virtio line
-        List<IrqChoice> all = IrqMatcher.explicitIrqs(Fixtures.sysfs("virtio-2cpu"), "virtio",
-                Fixtures.interrupts("virtio-2cpu"));
+        List<IrqChoice> all =
+                IrqMatcher.explicitIrqs(Fixtures.sysfs("virtio-2cpu"), "virtio", Fixtures.interrupts("virtio-2cpu"));
         assertEquals(16, all.size());
     }
 
@@ -192,7 +209,8 @@ class IrqMatcherTest {
     void namedLinesAndOtherDevicesNeverMatch() {
         // eno2 is the second port of the ixgbe card: its name is not a prefix match of
         // eno1's lines and its PCI function and vectors differ
-        assertEquals(List.of(),
+        assertEquals(
+                List.of(),
                 IrqMatcher.classify(nic("eno2", null, "0000:19:00.1", 139), Fixtures.interrupts("metal-64cpu")));
     }
 
@@ -201,25 +219,36 @@ class IrqMatcherTest {
     void anInterfaceNamedLikeAControlWordKeepsItsLines() {
         Nic mgmt = nic("mgmt", null, null);
         assertEquals(List.of("70"), receiveLabels(mgmt, twoCpus(line("70", c(9, 9), "PCI-MSI 1-edge", "mgmt"))));
-        assertEquals(List.of("71"), receiveLabels(mgmt, twoCpus(line("71", c(9, 9), "PCI-MSI 1-edge", "mgmt-rx-0"),
-                line("72", c(9, 9), "PCI-MSI 2-edge", "mgmt-tx-0"))));
+        assertEquals(
+                List.of("71"),
+                receiveLabels(
+                        mgmt,
+                        twoCpus(
+                                line("71", c(9, 9), "PCI-MSI 1-edge", "mgmt-rx-0"),
+                                line("72", c(9, 9), "PCI-MSI 2-edge", "mgmt-tx-0"))));
     }
 
     /** Of the forms that fit a name made at probe, the one that leaves the shortest name. */
     @Test
     void aProbeTimeNameIsReadByItsMostSpecificForm() {
-        Nic sfc = new Nic("ens1f0np0", Optional.of("sfc"), Optional.empty(), Optional.of("0000:3b:00.0"),
-                Set.of(40, 41), Set.of(), "test");
-        Interrupts irqs = twoCpus(line("40", c(9, 9), "PCI-MSI 1-edge", "eth0-tx-0"),
-                line("41", c(9, 9), "PCI-MSI 2-edge", "eth0-0"));
+        Nic sfc = new Nic(
+                "ens1f0np0",
+                Optional.of("sfc"),
+                Optional.empty(),
+                Optional.of("0000:3b:00.0"),
+                Set.of(40, 41),
+                Set.of(),
+                "test");
+        Interrupts irqs = twoCpus(
+                line("40", c(9, 9), "PCI-MSI 1-edge", "eth0-tx-0"), line("41", c(9, 9), "PCI-MSI 2-edge", "eth0-0"));
         assertEquals(Map.of("40", false, "41", true), verdicts(sfc, irqs));
     }
 
     /** -i naming one port of a two-port PCI function: the other port's vectors stay the other's. */
     @Test
     void anExplicitInterfaceKnowsItsSiblings() throws Exception {
-        List<IrqChoice> chosen = IrqMatcher.explicitIrqs(Fixtures.sysfs("nic-misc-a"), "enp175s0np0",
-                Fixtures.interrupts("nic-misc-a"));
+        List<IrqChoice> chosen =
+                IrqMatcher.explicitIrqs(Fixtures.sysfs("nic-misc-a"), "enp175s0np0", Fixtures.interrupts("nic-misc-a"));
         assertEquals(List.of("176", "177", "178", "179"), List.copyOf(IrqMatcher.labels(chosen)));
     }
 }

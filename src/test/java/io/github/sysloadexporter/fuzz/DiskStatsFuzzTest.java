@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.github.sysloadexporter.procfs.DiskStat;
-import io.github.sysloadexporter.procfs.DiskStatsParser;
 import io.github.sysloadexporter.procfs.DiskStats;
+import io.github.sysloadexporter.procfs.DiskStatsParser;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
@@ -23,8 +23,14 @@ class DiskStatsFuzzTest {
 
     // tokens for the fuzzer's mutations (fuzzing only)
     @DictionaryEntries({
-        "   8       0 sda ", " 0", "18446744073709551615", "18446744073709551616", "9223372036854775808",
-        "2147483648", "4294967296"})
+        "   8       0 sda ",
+        " 0",
+        "18446744073709551615",
+        "18446744073709551616",
+        "9223372036854775808",
+        "2147483648",
+        "4294967296"
+    })
     @FuzzTest(maxDuration = "30s")
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void parse(byte[] input) {
@@ -39,19 +45,23 @@ class DiskStatsFuzzTest {
         text.assertWellFormed(parsed.skipped(), "/proc/diskstats");
         List<DiskStat> disks = parsed.disks();
         int lines = text.lines();
-        assertTrue(disks.size() + parsed.skipped().count() <= lines,
+        assertTrue(
+                disks.size() + parsed.skipped().count() <= lines,
                 () -> disks.size() + " disks and " + parsed.skipped().count() + " skipped from " + lines + " lines");
         long retained = 0;
         for (DiskStat d : disks) {
             assertNotNull(d.name());
-            assertTrue(d.major() >= 0 && d.minor() >= 0,
+            assertTrue(
+                    d.major() >= 0 && d.minor() >= 0,
                     () -> "negative device number " + d.major() + ":" + d.minor() + " for " + d.name());
-            assertTrue(!d.name().isEmpty() && d.name().chars().noneMatch(c -> c == ' ' || c == '\t' || c == '\n'),
+            assertTrue(
+                    !d.name().isEmpty() && d.name().chars().noneMatch(c -> c == ' ' || c == '\t' || c == '\n'),
                     () -> "device name is not one token: '" + d.name() + "'");
             retained += BYTES_PER_DISK + d.name().length();
         }
         long kept = retained;
-        assertTrue(kept <= 8L * text.length() + 1024,
+        assertTrue(
+                kept <= 8L * text.length() + 1024,
                 () -> "about " + kept + " bytes kept from " + text.length() + " bytes of input");
     }
 }

@@ -28,8 +28,23 @@ import org.junit.jupiter.api.Timeout;
 class InterruptsFuzzTest {
     // tokens for the fuzzer's mutations (fuzzing only)
     @DictionaryEntries({
-        "CPU0", "  CPU1", " CPU", "ERR:", "MIS:", "LOC:", "  0:", "IR-PCI-MSI", "PCI-MSIX-0000:00:03.0",
-        "1-edge", "-edge", "Level", "Edge", ", ", "2147483648", "18446744073709551615"})
+        "CPU0",
+        "  CPU1",
+        " CPU",
+        "ERR:",
+        "MIS:",
+        "LOC:",
+        "  0:",
+        "IR-PCI-MSI",
+        "PCI-MSIX-0000:00:03.0",
+        "1-edge",
+        "-edge",
+        "Level",
+        "Edge",
+        ", ",
+        "2147483648",
+        "18446744073709551615"
+    })
     @FuzzTest(maxDuration = "30s")
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void parse(byte[] input) {
@@ -52,22 +67,27 @@ class InterruptsFuzzTest {
         }
         int lines = text.lines();
         // the header is a line of its own
-        assertTrue(irqs.lines().size() + irqs.skipped().count() + 1 <= lines,
+        assertTrue(
+                irqs.lines().size() + irqs.skipped().count() + 1 <= lines,
                 () -> irqs.lines().size() + " IRQ lines, " + irqs.skipped().count() + " skipped and a header from "
                         + lines + " lines");
         // the Strings kept, each once (actions are cut from the description)
         Set<String> kept = Collections.newSetFromMap(new IdentityHashMap<>());
         for (IrqLine l : irqs.lines()) {
-            assertEquals(columns, l.counts().length, () -> "IRQ " + l.irq() + ": counts for "
-                    + l.counts().length + " CPUs, the header has " + columns);
+            assertEquals(
+                    columns,
+                    l.counts().length,
+                    () -> "IRQ " + l.irq() + ": counts for " + l.counts().length + " CPUs, the header has " + columns);
             assertNotNull(l.description());
-            assertTrue(!l.irq().isEmpty() && l.irq().chars().noneMatch(c -> c == ':' || c == ' ' || c == '\t'),
+            assertTrue(
+                    !l.irq().isEmpty() && l.irq().chars().noneMatch(c -> c == ':' || c == ' ' || c == '\t'),
                     () -> "IRQ label '" + l.irq() + "'");
             assertTrue(l.description().indexOf('\n') < 0, "description spans lines");
             boolean numbered = l.irq().chars().allMatch(c -> c >= '0' && c <= '9');
             assertTrue(numbered || l.actions().isEmpty(), () -> "named IRQ " + l.irq() + " has actions " + l.actions());
             for (String a : l.actions()) {
-                assertTrue(!a.isEmpty() && a.length() <= l.description().length(),
+                assertTrue(
+                        !a.isEmpty() && a.length() <= l.description().length(),
                         () -> "action '" + a + "' of '" + l.description() + "'");
                 kept.add(a);
             }
@@ -75,7 +95,8 @@ class InterruptsFuzzTest {
             kept.add(l.description());
         }
         long chars = kept.stream().mapToLong(String::length).sum();
-        assertTrue(chars <= 3L * text.length() + 64,
+        assertTrue(
+                chars <= 3L * text.length() + 64,
                 () -> chars + " chars of text kept from " + text.length() + " bytes of input");
     }
 }

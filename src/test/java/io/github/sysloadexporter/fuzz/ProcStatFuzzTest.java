@@ -22,8 +22,17 @@ class ProcStatFuzzTest {
 
     // tokens for the fuzzer's mutations (fuzzing only)
     @DictionaryEntries({
-        "cpu ", "cpu0 ", "cpu12 ", "intr ", "ctxt ", " 0", "18446744073709551615", "18446744073709551616",
-        "2147483648", "4294967296"})
+        "cpu ",
+        "cpu0 ",
+        "cpu12 ",
+        "intr ",
+        "ctxt ",
+        " 0",
+        "18446744073709551615",
+        "18446744073709551616",
+        "2147483648",
+        "4294967296"
+    })
     @FuzzTest(maxDuration = "30s")
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void parse(byte[] input) {
@@ -45,11 +54,15 @@ class ProcStatFuzzTest {
         }
         // each cpuN, the aggregate cpu line, intr, ctxt and each skipped line are lines of their own
         int lines = text.lines();
-        long used = stat.perCpu().size() + 1 + (stat.interrupts().isPresent() ? 1 : 0)
-                + (stat.contextSwitches().isPresent() ? 1 : 0) + stat.skipped().count();
+        long used = stat.perCpu().size()
+                + 1
+                + (stat.interrupts().isPresent() ? 1 : 0)
+                + (stat.contextSwitches().isPresent() ? 1 : 0)
+                + stat.skipped().count();
         assertTrue(used <= lines, () -> used + " lines used of " + lines);
         long retained = (long) stat.perCpu().size() * BYTES_PER_CPU;
-        assertTrue(retained <= 16L * text.length() + 1024,
+        assertTrue(
+                retained <= 16L * text.length() + 1024,
                 () -> "about " + retained + " bytes kept from " + text.length() + " bytes of input");
     }
 }

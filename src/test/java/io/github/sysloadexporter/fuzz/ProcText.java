@@ -70,8 +70,10 @@ final class ProcText implements CharSequence {
     /** Fails if the parser read more than a constant number of chars per input char. */
     void assertLinearReads(String parser) {
         long limit = READS_PER_CHAR * (bytes.length + 1L);
-        assertTrue(reads <= limit, () -> parser + " read " + reads + " chars of a " + bytes.length
-                + "-byte input, more than " + limit + ": not linear");
+        assertTrue(
+                reads <= limit,
+                () -> parser + " read " + reads + " chars of a " + bytes.length + "-byte input, more than " + limit
+                        + ": not linear");
     }
 
     /**
@@ -80,7 +82,8 @@ final class ProcText implements CharSequence {
      */
     /** Every kept problem of the skipped lines names the file and its line, in one printable line. */
     void assertWellFormed(io.github.sysloadexporter.procfs.Skipped skipped, String source) {
-        assertTrue(skipped.count() >= skipped.first().size() && skipped.count() <= lines(),
+        assertTrue(
+                skipped.count() >= skipped.first().size() && skipped.count() <= lines(),
                 () -> skipped.count() + " skipped of " + lines() + " lines");
         for (ProcfsFormatException e : skipped.first()) {
             assertWellFormed(e, source);
@@ -90,12 +93,14 @@ final class ProcText implements CharSequence {
 
     void assertWellFormed(ProcfsFormatException e, String source) {
         assertTrue(source.equals(e.source()), () -> "source " + e.source() + ", not " + source);
-        assertTrue(e.line() >= 0 && e.line() <= lines(),
+        assertTrue(
+                e.line() >= 0 && e.line() <= lines(),
                 () -> "line " + e.line() + " of a " + lines() + "-line input: " + e.getMessage());
         String m = e.getMessage();
         assertTrue(m != null && m.startsWith(source + ":"), () -> "message does not name the file: " + m);
-        assertTrue(m.chars().noneMatch(c -> c < 0x20 && c != '\t' || c >= 0x7f && c <= 0x9f),
-                () -> "message is not one printable line: " + m.replace("\n", "\\n").replace("\r", "\\r"));
+        assertTrue(
+                m.chars().noneMatch(c -> c < 0x20 && c != '\t' || c >= 0x7f && c <= 0x9f),
+                () -> "message is not one printable line: "
+                        + m.replace("\n", "\\n").replace("\r", "\\r"));
     }
-
 }

@@ -38,17 +38,41 @@ import org.junit.jupiter.api.Timeout;
 class SysfsScanFuzzTest {
     /** Longest input read: a tree of {@link SysfsTree#MAX_ENTRIES} entries fits. */
     static final int MAX_LEN = 4096;
+
     private static final Pattern VIRTIO = Pattern.compile("(virtio|vif)\\d+");
-    private static final Pattern PCI =
-            Pattern.compile("\\p{XDigit}{4,}:\\p{XDigit}{2}:\\p{XDigit}{2}\\.[0-7]");
+    private static final Pattern PCI = Pattern.compile("\\p{XDigit}{4,}:\\p{XDigit}{2}:\\p{XDigit}{2}\\.[0-7]");
 
     // tokens for the fuzzer's mutations (fuzzing only; no blanks but spaces: Jazzer 0.24 writes
     // them unescaped into the libFuzzer dictionary, which then fails to parse)
     @DictionaryEntries({
-        "class/net/", "block/", "devices/", "/device", "msi_irqs/", "/msi_irqs/", "/hidden", "1\\n",
-        "/partition", "/bridge", "/bonding", "/tun_flags", "../", "../../", "/", "virtio", "0000:00:03.0",
-        "pci0000:00/", "nvme0n1", "nvme0c0n1", "mmcblk0", "loop0", "sda", "\\x", "\\n", "2147483648",
-        "99999999999"})
+        "class/net/",
+        "block/",
+        "devices/",
+        "/device",
+        "msi_irqs/",
+        "/msi_irqs/",
+        "/hidden",
+        "1\\n",
+        "/partition",
+        "/bridge",
+        "/bonding",
+        "/tun_flags",
+        "../",
+        "../../",
+        "/",
+        "virtio",
+        "0000:00:03.0",
+        "pci0000:00/",
+        "nvme0n1",
+        "nvme0c0n1",
+        "mmcblk0",
+        "loop0",
+        "sda",
+        "\\x",
+        "\\n",
+        "2147483648",
+        "99999999999"
+    })
     @FuzzTest(maxDuration = "30s")
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void scan(byte[] input) throws IOException {
@@ -83,17 +107,21 @@ class SysfsScanFuzzTest {
             for (int irq : n.msiIrqs()) {
                 assertTrue(irq >= 0, () -> n.name() + ": negative MSI IRQ " + irq);
             }
-            assertTrue(n.why() != null && n.why().length() <= bound,
+            assertTrue(
+                    n.why() != null && n.why().length() <= bound,
                     () -> n.name() + ": reason of " + n.why().length() + " chars\n" + tree.describe());
         }
         for (Excluded x : scan.excluded()) {
             seen.add(x.name());
-            assertTrue(x.why() != null && x.why().length() <= bound,
+            assertTrue(
+                    x.why() != null && x.why().length() <= bound,
                     () -> x.name() + ": reason of " + x.why().length() + " chars\n" + tree.describe());
         }
         seen.sort(null);
-        assertEquals(listed, seen, () -> "every interface of class/net, each once, either watched or excluded\n"
-                + tree.describe());
+        assertEquals(
+                listed,
+                seen,
+                () -> "every interface of class/net, each once, either watched or excluded\n" + tree.describe());
     }
 
     private static void disks(SysfsTree tree, long bound) {
@@ -114,17 +142,19 @@ class SysfsScanFuzzTest {
         List<String> seen = new ArrayList<>();
         for (Disk d : scan.disks()) {
             seen.add(d.name());
-            assertTrue(d.why() != null && d.why().length() <= bound,
+            assertTrue(
+                    d.why() != null && d.why().length() <= bound,
                     () -> d.name() + ": reason of " + d.why().length() + " chars\n" + tree.describe());
         }
         for (Excluded x : scan.excluded()) {
             seen.add(x.name());
-            assertTrue(x.why() != null && x.why().length() <= bound,
+            assertTrue(
+                    x.why() != null && x.why().length() <= bound,
                     () -> x.name() + ": reason of " + x.why().length() + " chars\n" + tree.describe());
         }
         seen.sort(null);
-        assertEquals(listed, seen, () -> "every device of block, each once, either watched or excluded\n"
-                + tree.describe());
+        assertEquals(
+                listed, seen, () -> "every device of block, each once, either watched or excluded\n" + tree.describe());
     }
 
     /** The sorted names in a directory, or null if it cannot be listed. */

@@ -35,13 +35,15 @@ import java.util.Map;
 final class SysfsTree implements AutoCloseable {
     /** Entries read at most, and longest field, so that a tree costs time linear in the text. */
     static final int MAX_ENTRIES = 64;
+
     private static final int MAX_FIELD = 512;
     /**
      * Where trees are made: tmpfs if there is one, since making and removing some 50 entries
      * an input on a disk file system (ext4 with discard here) takes 10 times as long.
      */
     private static final Path TMP = Files.isDirectory(Path.of("/dev/shm")) && Files.isWritable(Path.of("/dev/shm"))
-            ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir"));
+            ? Path.of("/dev/shm")
+            : Path.of(System.getProperty("java.io.tmpdir"));
 
     final Path root;
     private final Path realRoot;
@@ -104,8 +106,8 @@ final class SysfsTree implements AutoCloseable {
             }
             switch (f[0].charAt(0)) {
                 case 'd' -> Files.createDirectory(p);
-                case 'f' -> Files.write(p, bytes(unescape(arg)), StandardOpenOption.CREATE_NEW,
-                        StandardOpenOption.WRITE);
+                case 'f' ->
+                    Files.write(p, bytes(unescape(arg)), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                 case 'l' -> Files.createSymbolicLink(p, target(p, unescape(arg)));
                 default -> {
                     return;

@@ -31,12 +31,15 @@ class CachedExpositionTest {
             @Override
             public List<MetricFamilySamples> collect() {
                 int n = collects.incrementAndGet();
-                return List.of(new MetricFamilySamples("renders", Type.GAUGE, "How often collect() ran.",
+                return List.of(new MetricFamilySamples(
+                        "renders",
+                        Type.GAUGE,
+                        "How often collect() ran.",
                         List.of(new MetricFamilySamples.Sample("renders", List.of(), List.of(), n))));
             }
         });
-        server = MetricsServer.start(new InetSocketAddress("127.0.0.1", 0), "/metrics", registry, sample::get,
-                WebSecurity.none());
+        server = MetricsServer.start(
+                new InetSocketAddress("127.0.0.1", 0), "/metrics", registry, sample::get, WebSecurity.none());
     }
 
     @AfterEach
@@ -67,7 +70,9 @@ class CachedExpositionTest {
         Http.Response r = get("/metrics", "Accept-Encoding", "gzip");
         assertEquals(200, r.status());
         assertTrue(r.headers().firstValue("Content-Encoding").isEmpty());
-        assertEquals("text/plain; version=0.0.4; charset=utf-8", r.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals(
+                "text/plain; version=0.0.4; charset=utf-8",
+                r.headers().firstValue("Content-Type").orElseThrow());
     }
 
     @Test
@@ -76,7 +81,9 @@ class CachedExpositionTest {
         String accept = "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,"
                 + "text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
         Http.Response om = get("/metrics", "Accept", accept);
-        assertEquals(TextFormat.CONTENT_TYPE_OPENMETRICS_100, om.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals(
+                TextFormat.CONTENT_TYPE_OPENMETRICS_100,
+                om.headers().firstValue("Content-Type").orElseThrow());
         assertTrue(om.headers().firstValue("Content-Encoding").isEmpty());
         assertTrue(om.body().endsWith("# EOF\n"), om.body());
         assertTrue(om.body().contains("\nrenders 1.0\n"), om.body());

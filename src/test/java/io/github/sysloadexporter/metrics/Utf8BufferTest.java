@@ -52,10 +52,12 @@ class Utf8BufferTest {
             int n = random.nextInt(300);
             for (int i = 0; i < n; i++) {
                 int kind = random.nextInt(4);
-                sb.append((char) (kind == 0 ? random.nextInt(0x80)
-                        : kind == 1 ? 0x80 + random.nextInt(0x780)
-                        : kind == 2 ? random.nextInt(0x10000)
-                        : 0xD800 + random.nextInt(0x800)));
+                sb.append((char)
+                        (kind == 0
+                                ? random.nextInt(0x80)
+                                : kind == 1
+                                        ? 0x80 + random.nextInt(0x780)
+                                        : kind == 2 ? random.nextInt(0x10000) : 0xD800 + random.nextInt(0x800)));
             }
             String s = sb.toString();
             Utf8Buffer out = new Utf8Buffer(8);

@@ -24,17 +24,30 @@ class ArchFixturesTest {
     }
 
     private static IrqLine line(Interrupts in, String label) {
-        return in.lines().stream().filter(l -> l.irq().equals(label)).findFirst().orElseThrow(() -> new AssertionError(label));
+        return in.lines().stream()
+                .filter(l -> l.irq().equals(label))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(label));
     }
 
     private static IrqLine withAction(Interrupts in, String action) {
-        return in.lines().stream().filter(l -> l.actions().contains(action)).findFirst()
+        return in.lines().stream()
+                .filter(l -> l.actions().contains(action))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError(action));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"arch-x86-metal", "arch-x86-kvm", "arch-x86-xen", "arch-x86-hyperv",
-        "arch-arm64-gicv3", "arch-arm64-gicv3-6.18", "arch-ppc64le-xive"})
+    @ValueSource(
+            strings = {
+                "arch-x86-metal",
+                "arch-x86-kvm",
+                "arch-x86-xen",
+                "arch-x86-hyperv",
+                "arch-arm64-gicv3",
+                "arch-arm64-gicv3-6.18",
+                "arch-ppc64le-xive"
+            })
     void everyFileParsesWholeAndTheCpusAgree(String host) throws Exception {
         ProcStat stat = ProcStatParser.parse(host, Fixtures.text(host + "/proc/stat"));
         DiskStats disks = DiskStatsParser.parse(host, Fixtures.text(host + "/proc/diskstats"));
@@ -43,7 +56,8 @@ class ArchFixturesTest {
         assertEquals(Skipped.NONE, disks.skipped());
         assertEquals(Skipped.NONE, in.skipped());
         assertTrue(stat.interrupts().isPresent() && stat.contextSwitches().isPresent());
-        assertEquals(List.copyOf(stat.perCpu().keySet()),
+        assertEquals(
+                List.copyOf(stat.perCpu().keySet()),
                 Arrays.stream(in.cpuIds()).boxed().collect(Collectors.toList()));
         assertTrue(in.lines().size() > 10, host);
         assertTrue(disks.disks().size() > 0, host);
@@ -54,7 +68,8 @@ class ArchFixturesTest {
         Interrupts in = interrupts("arch-x86-metal");
         assertArrayEquals(new int[] {0, 1, 2, 4, 5, 6, 7}, in.cpuIds());
         assertArrayEquals(new long[] {0, 0, 0, 0, 0, 0, 0}, line(in, "ERR").counts());
-        assertEquals("i40e-eno1-TxRx-0", withAction(in, "i40e-eno1-TxRx-0").actions().get(0));
+        assertEquals(
+                "i40e-eno1-TxRx-0", withAction(in, "i40e-eno1-TxRx-0").actions().get(0));
         assertTrue(in.lines().stream().anyMatch(l -> l.actions().equals(List.of("PCIe PME", "aerdrv", "pcie-dpc"))));
     }
 
@@ -91,6 +106,8 @@ class ArchFixturesTest {
         Interrupts in = interrupts("arch-ppc64le-xive");
         assertEquals(2, in.lines().stream().filter(l -> l.irq().equals("LOC")).count());
         assertEquals(List.of("opal-msg"), withAction(in, "opal-msg").actions());
-        assertEquals(List.of("mlx5_comp0@pci:0001:01:00.0"), withAction(in, "mlx5_comp0@pci:0001:01:00.0").actions());
+        assertEquals(
+                List.of("mlx5_comp0@pci:0001:01:00.0"),
+                withAction(in, "mlx5_comp0@pci:0001:01:00.0").actions());
     }
 }

@@ -21,12 +21,14 @@ class InterruptsParserTest {
     }
 
     private static IrqLine irq(Interrupts in, String label) {
-        return in.lines().stream().filter(l -> l.irq().equals(label)).findFirst().orElseThrow();
+        return in.lines().stream()
+                .filter(l -> l.irq().equals(label))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static ProcfsFormatException failure(String text) {
-        return assertThrows(ProcfsFormatException.class,
-                () -> InterruptsParser.parse("t/interrupts", text));
+        return assertThrows(ProcfsFormatException.class, () -> InterruptsParser.parse("t/interrupts", text));
     }
 
     @Test
@@ -67,8 +69,7 @@ class InterruptsParserTest {
         assertEquals(1281, async.total());
 
         IrqLine comp0 = irq(in, "101");
-        assertEquals("IR-PCI-MSI 49283073-edge      mlx5_comp0@pci:0000:5e:00.0",
-                comp0.description());
+        assertEquals("IR-PCI-MSI 49283073-edge      mlx5_comp0@pci:0000:5e:00.0", comp0.description());
         assertEquals(List.of("mlx5_comp0@pci:0000:5e:00.0"), comp0.actions());
         assertEquals(7429033, comp0.counts()[0]);
         assertEquals(169, comp0.counts()[40]);
@@ -101,8 +102,9 @@ class InterruptsParserTest {
         assertEquals(318, nmi.counts()[7]);
         assertEquals(332, nmi.counts()[63]);
         assertEquals("Non-maskable interrupts", nmi.description());
-        for (String named : List.of("NMI", "LOC", "SPU", "PMI", "IWI", "RTR", "RES", "CAL", "TLB",
-                "TRM", "THR", "DFR", "MCE", "MCP", "ERR", "MIS", "PIN", "NPI", "PIW")) {
+        for (String named : List.of(
+                "NMI", "LOC", "SPU", "PMI", "IWI", "RTR", "RES", "CAL", "TLB", "TRM", "THR", "DFR", "MCE", "MCP", "ERR",
+                "MIS", "PIN", "NPI", "PIW")) {
             assertEquals(64, irq(in, named).counts().length, named);
             assertEquals(List.of(), irq(in, named).actions(), named);
         }
@@ -134,8 +136,8 @@ class InterruptsParserTest {
         assertEquals(List.of(), irq(in, "24").actions());
         assertEquals(List.of("eth1-TxRx-0"), irq(in, "26").actions());
         assertArrayEquals(new long[] {12345678, 0, 2, 0}, irq(in, "26").counts());
-        assertArrayEquals(new long[] {7012345, 6890123, 6912345, 6823456},
-                irq(in, "LOC").counts());
+        assertArrayEquals(
+                new long[] {7012345, 6890123, 6912345, 6823456}, irq(in, "LOC").counts());
         assertArrayEquals(new long[] {0, 0, 0, 0}, irq(in, "MIS").counts());
     }
 
@@ -175,9 +177,11 @@ class InterruptsParserTest {
 
     @Test
     void descriptionWithActionsThroughTheParser() throws Exception {
-        Interrupts in = InterruptsParser.parse("t", "           CPU0       CPU1       \n"
-                + " 16:       1043          0   IO-APIC-fasteoi   ehci_hcd:usb1, eth0\n"
-                + " 17:          1          2  IO-APIC   17-fasteoi   \n");
+        Interrupts in = InterruptsParser.parse(
+                "t",
+                "           CPU0       CPU1       \n"
+                        + " 16:       1043          0   IO-APIC-fasteoi   ehci_hcd:usb1, eth0\n"
+                        + " 17:          1          2  IO-APIC   17-fasteoi   \n");
         assertEquals(List.of("ehci_hcd:usb1", "eth0"), in.lines().get(0).actions());
         assertEquals(List.of(), in.lines().get(1).actions());
         assertEquals("IO-APIC   17-fasteoi", in.lines().get(1).description());
@@ -185,8 +189,8 @@ class InterruptsParserTest {
 
     @Test
     void namedLinesMayHaveFewerCounts() throws Exception {
-        Interrupts in = InterruptsParser.parse("t", "      CPU0 CPU2 CPU3\nERR:  7\n"
-                + "IPI0:  1 2 3  Rescheduling interrupts\n");
+        Interrupts in = InterruptsParser.parse(
+                "t", "      CPU0 CPU2 CPU3\nERR:  7\n" + "IPI0:  1 2 3  Rescheduling interrupts\n");
         assertArrayEquals(new int[] {0, 2, 3}, in.cpuIds());
         assertArrayEquals(new long[] {7, 0, 0}, in.lines().get(0).counts());
         assertArrayEquals(new long[] {1, 2, 3}, in.lines().get(1).counts());
@@ -220,9 +224,10 @@ class InterruptsParserTest {
 
     @Test
     void numberedLineWithAMissingColumn() throws Exception {
-        Interrupts in = InterruptsParser.parse("t/interrupts", "  CPU0 CPU1\n 38:  5  PCI-MSI 1-edge  eth0\n"
-                + " 39:  5  6  PCI-MSI 2-edge  eth1\n");
-        assertEquals("t/interrupts:2: IRQ 38: expected 2 counts, found 1 before 'PCI-MSI'",
+        Interrupts in = InterruptsParser.parse(
+                "t/interrupts", "  CPU0 CPU1\n 38:  5  PCI-MSI 1-edge  eth0\n" + " 39:  5  6  PCI-MSI 2-edge  eth1\n");
+        assertEquals(
+                "t/interrupts:2: IRQ 38: expected 2 counts, found 1 before 'PCI-MSI'",
                 onlyProblem(in).getMessage());
         assertEquals(List.of("39"), labels(in));
     }
@@ -236,23 +241,31 @@ class InterruptsParserTest {
 
     @Test
     void nonNumericCount() throws Exception {
-        Interrupts in = InterruptsParser.parse("t/interrupts", "  CPU0 CPU1\n 38:  5  6\n 39:  5  6x  PCI-MSI 1-edge\n");
-        assertEquals("t/interrupts:3: count is not a number: '6x'", onlyProblem(in).getMessage());
+        Interrupts in =
+                InterruptsParser.parse("t/interrupts", "  CPU0 CPU1\n 38:  5  6\n 39:  5  6x  PCI-MSI 1-edge\n");
+        assertEquals(
+                "t/interrupts:3: count is not a number: '6x'", onlyProblem(in).getMessage());
         assertEquals(List.of("38"), labels(in));
     }
 
     @Test
     void lineWithoutColon() throws Exception {
         Interrupts in = InterruptsParser.parse("t/interrupts", "  CPU0 CPU1\n 38:  5  6  PCI\n 39  5  6  PCI\n");
-        assertEquals("t/interrupts:3: expected 'IRQ:' at the start of the line, found '39'",
+        assertEquals(
+                "t/interrupts:3: expected 'IRQ:' at the start of the line, found '39'",
                 onlyProblem(in).getMessage());
-        assertEquals(3, onlyProblem(InterruptsParser.parse("t", "  CPU0\n\n  :  5  PCI\n")).line());
+        assertEquals(
+                3,
+                onlyProblem(InterruptsParser.parse("t", "  CPU0\n\n  :  5  PCI\n"))
+                        .line());
     }
 
     @Test
     void countsAreUnsigned64Bit() throws Exception {
-        Interrupts in = InterruptsParser.parse("t", "  CPU0 CPU1\n 38:  18446744073709551615  4294967295  PCI-MSI 1-edge  eth0\n"
-                + " 39:  18446744073709551616  1  PCI-MSI 2-edge  eth1\n");
+        Interrupts in = InterruptsParser.parse(
+                "t",
+                "  CPU0 CPU1\n 38:  18446744073709551615  4294967295  PCI-MSI 1-edge  eth0\n"
+                        + " 39:  18446744073709551616  1  PCI-MSI 2-edge  eth1\n");
         assertArrayEquals(new long[] {-1L, 4294967295L}, in.lines().get(0).counts());
         assertTrue(onlyProblem(in).getMessage().contains("count does not fit in 64 bits"));
     }
@@ -276,11 +289,11 @@ class InterruptsParserTest {
     void headerWithoutCpuColumn() {
         // Blank lines before it are skipped; the first text line must be the CPU header.
         ProcfsFormatException e = failure("\n  \t \n  0:  1  IO-APIC   2-edge      timer\n");
-        assertEquals("t/interrupts:3: expected a header of CPU columns (CPU0 CPU1 ...),"
-                + " found '0:'", e.getMessage());
+        assertEquals(
+                "t/interrupts:3: expected a header of CPU columns (CPU0 CPU1 ...)," + " found '0:'", e.getMessage());
         e = failure("  CPU0  CPUx\n  0: 1 2 IO-APIC\n");
-        assertEquals("t/interrupts:1: expected a header of CPU columns (CPU0 CPU1 ...),"
-                + " found 'CPUx'", e.getMessage());
+        assertEquals(
+                "t/interrupts:1: expected a header of CPU columns (CPU0 CPU1 ...)," + " found 'CPUx'", e.getMessage());
     }
 
     /** Records with arrays: neither the array given nor the one returned reaches the record's own. */

@@ -14,8 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class MalformedFixturesTest {
     /** How a parser took a file: failed, skipped N lines, or clean; and the (first) problem. */
-    record Outcome(String how, String problem, int line) {
-    }
+    record Outcome(String how, String problem, int line) {}
 
     static Outcome parse(String file) {
         String text = Fixtures.text(file);

@@ -87,8 +87,8 @@ class ProcFileTest {
     /** The lines as forEachLine hands them over, a cut one marked with a trailing '~'. */
     static List<String> lines(ProcFile f, int maxLine) throws Exception {
         List<String> out = new java.util.ArrayList<>();
-        f.forEachLine(new TextCursor("t"), c -> out.add(c.substring(c.pos, c.lineEnd) + (c.cutShort ? "~" : "")),
-                maxLine);
+        f.forEachLine(
+                new TextCursor("t"), c -> out.add(c.substring(c.pos, c.lineEnd) + (c.cutShort ? "~" : "")), maxLine);
         return out;
     }
 
@@ -98,10 +98,13 @@ class ProcFileTest {
         Files.writeString(file, "abcdefgh\nabcdefghi\nxy\n0123456789abcdef0123456789\nlast");
         // a small buffer that must grow, and one already larger than the limit
         for (int capacity : new int[] {2, 64}) {
-            assertEquals(List.of("abcdefgh", "abcdefgh~", "xy", "01234567~", "last"), lines(new ProcFile(file, capacity), 8),
+            assertEquals(
+                    List.of("abcdefgh", "abcdefgh~", "xy", "01234567~", "last"),
+                    lines(new ProcFile(file, capacity), 8),
                     "capacity " + capacity);
         }
-        assertEquals(List.of("abcdefgh", "abcdefghi", "xy", "0123456789abcdef0123456789", "last"),
+        assertEquals(
+                List.of("abcdefgh", "abcdefghi", "xy", "0123456789abcdef0123456789", "last"),
                 lines(new ProcFile(file, 4), 1 << 20));
     }
 }

@@ -30,12 +30,22 @@ class ProcFsTest {
         ProcStat stat = fs.stat();
         assertEquals(72293, stat.total().idle());
         assertEquals(337546, stat.interrupts().getAsLong());
-        assertEquals(9180, fs.diskStats().disks().stream().filter(d -> d.name().equals("vda"))
-                .findFirst().orElseThrow().ioTicksMs());
+        assertEquals(
+                9180,
+                fs.diskStats().disks().stream()
+                        .filter(d -> d.name().equals("vda"))
+                        .findFirst()
+                        .orElseThrow()
+                        .ioTicksMs());
         Interrupts in = fs.interrupts();
         assertArrayEquals(new int[] {0, 1}, in.cpuIds());
-        assertEquals(List.of("virtio2-input.0"), in.lines().stream()
-                .filter(l -> l.irq().equals("38")).findFirst().orElseThrow().actions());
+        assertEquals(
+                List.of("virtio2-input.0"),
+                in.lines().stream()
+                        .filter(l -> l.irq().equals("38"))
+                        .findFirst()
+                        .orElseThrow()
+                        .actions());
     }
 
     @Test
@@ -56,8 +66,9 @@ class ProcFsTest {
         Path root = Fixtures.path("malformed/stat-truncated-cpu-line");
         ProcfsFormatException e = new ProcFs(root).stat().skipped().first().get(0);
         assertEquals(root.resolve("stat").toString(), e.source());
-        assertEquals(root.resolve("stat") + ":3: cpu1 line has 4 numbers, at least 7 expected"
-                + " (user .. softirq)", e.getMessage());
+        assertEquals(
+                root.resolve("stat") + ":3: cpu1 line has 4 numbers, at least 7 expected" + " (user .. softirq)",
+                e.getMessage());
 
         Path disks = Fixtures.path("malformed/diskstats-truncated-line");
         e = new ProcFs(disks).diskStats().skipped().first().get(0);
@@ -134,8 +145,8 @@ class ProcFsTest {
     void nonUtf8BytesReachTheParser(@TempDir Path root) throws IOException {
         // 0xff would stop a UTF-8 decoder with an exception that names no line
         Files.write(root.resolve("stat"), new byte[] {'c', 'p', 'u', ' ', '1', (byte) 0xff, '\n'});
-        ProcfsFormatException e = assertThrows(ProcfsFormatException.class,
-                () -> new ProcFs(root).stat());  // the aggregate line's own problem
+        ProcfsFormatException e = assertThrows(
+                ProcfsFormatException.class, () -> new ProcFs(root).stat()); // the aggregate line's own problem
         assertEquals(root.resolve("stat") + ":1: user is not a number: '1\\xff'", e.getMessage());
     }
 
@@ -144,14 +155,16 @@ class ProcFsTest {
     @EnabledOnOs(OS.LINUX)
     void readsTheLiveProcToEndOfFile() throws Exception {
         Path proc = Path.of("/proc");
-        assumeTrue(Files.isReadable(proc.resolve("stat")) && Files.size(proc.resolve("stat")) == 0,
+        assumeTrue(
+                Files.isReadable(proc.resolve("stat")) && Files.size(proc.resolve("stat")) == 0,
                 "needs a procfs whose files report size 0");
         ProcFs fs = new ProcFs(proc);
         ProcStat stat = fs.stat();
         assertFalse(stat.perCpu().isEmpty());
         Interrupts in = fs.interrupts();
         // both list the online CPUs (a CPU hotplugged between the two reads would break this)
-        assertEquals(List.copyOf(stat.perCpu().keySet()),
+        assertEquals(
+                List.copyOf(stat.perCpu().keySet()),
                 Arrays.stream(in.cpuIds()).boxed().collect(Collectors.toList()));
         assertFalse(in.lines().isEmpty());
     }
@@ -159,9 +172,7 @@ class ProcFsTest {
     @Test
     void aReadErrorNamesTheFile(@TempDir Path root) throws Exception {
         Files.createDirectory(root.resolve("stat")); // opens, but read() fails: EISDIR
-        IOException e = assertThrows(IOException.class,
-                () -> new ProcFs(root).stat());
-        assertTrue(e.getMessage().startsWith(root.resolve("stat") + ": "),
-                e.getMessage());
+        IOException e = assertThrows(IOException.class, () -> new ProcFs(root).stat());
+        assertTrue(e.getMessage().startsWith(root.resolve("stat") + ": "), e.getMessage());
     }
 }

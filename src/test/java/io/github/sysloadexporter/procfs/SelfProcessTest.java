@@ -22,7 +22,8 @@ class SelfProcessTest {
 
     @Test
     void aCutLineNamesTheField() {
-        ProcfsFormatException e = assertThrows(ProcfsFormatException.class,
+        ProcfsFormatException e = assertThrows(
+                ProcfsFormatException.class,
                 () -> SelfProcess.cpuSeconds("/proc/self/stat", "4711 (java) S 1 4711 4711 0 -1 4194560 29391\n"));
         assertEquals("/proc/self/stat:1: utime is missing", e.getMessage());
     }
@@ -35,8 +36,10 @@ class SelfProcessTest {
         for (int i = 0; i < 3; i++) {
             Files.writeString(self.resolve("fd").resolve(Integer.toString(i)), "");
         }
-        Files.writeString(self.resolve("limits"), "Limit                     Soft Limit           Hard Limit"
-                + "           Units     \nMax open files            20000                524288               files     \n");
+        Files.writeString(
+                self.resolve("limits"),
+                "Limit                     Soft Limit           Hard Limit"
+                        + "           Units     \nMax open files            20000                524288               files     \n");
         SelfProcess p = new SelfProcess(self);
         assertEquals(new SelfProcess.Usage(18.01, 48016L * 1024, 3000000L * 1024, 3), p.read());
         assertEquals(20000, p.maxFds());
@@ -67,9 +70,11 @@ class SelfProcessTest {
 
     @Test
     void statusMemoryLinesInBytesAndAMissingLineIsMinusOne() throws Exception {
-        assertEquals(new SelfStatus(48016L * 1024, -1),
+        assertEquals(
+                new SelfStatus(48016L * 1024, -1),
                 SelfStatus.parse("/proc/self/status", "Name:\tjava\nVmRSS:\t   48016 kB\nThreads:\t18\n"));
-        ProcfsFormatException e = assertThrows(ProcfsFormatException.class,
+        ProcfsFormatException e = assertThrows(
+                ProcfsFormatException.class,
                 () -> SelfStatus.parse("/proc/self/status", "Name:\tjava\nVmRSS:\t  kB\n"));
         assertEquals("/proc/self/status:2: VmRSS: is not a number: 'kB'", e.getMessage());
     }

@@ -25,8 +25,8 @@ class ProblemLogTest {
         }
 
         @Override
-        protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] args,
-                                                   Throwable t) {
+        protected void handleNormalizedLoggingCall(
+                Level level, Marker marker, String pattern, Object[] args, Throwable t) {
             if (level.toInt() >= Level.INFO.toInt()) {
                 lines.add(level + " " + MessageFormatter.basicArrayFormat(pattern, args));
             }
@@ -66,9 +66,12 @@ class ProblemLogTest {
         for (int s = 0; s <= 130; s++) {
             problems.problem("stat", s * SECOND, "stat failed at " + s);
         }
-        assertEquals(List.of("WARN stat failed at 0",
-                "WARN stat failed at 60 (59 more times since the last report)",
-                "WARN stat failed at 120 (59 more times since the last report)"), log.lines);
+        assertEquals(
+                List.of(
+                        "WARN stat failed at 0",
+                        "WARN stat failed at 60 (59 more times since the last report)",
+                        "WARN stat failed at 120 (59 more times since the last report)"),
+                log.lines);
     }
 
     @Test
@@ -81,7 +84,12 @@ class ProblemLogTest {
         // failing again within the minute: not repeated, the next report says how often
         problems.problem("diskstats", 2 * SECOND, "diskstats gone");
         problems.problem("diskstats", 61 * SECOND, "diskstats gone");
-        assertEquals(List.of("WARN diskstats gone", "WARN a bad line", "INFO diskstats back",
-                "WARN diskstats gone (1 more times since the last report)"), log.lines);
+        assertEquals(
+                List.of(
+                        "WARN diskstats gone",
+                        "WARN a bad line",
+                        "INFO diskstats back",
+                        "WARN diskstats gone (1 more times since the last report)"),
+                log.lines);
     }
 }

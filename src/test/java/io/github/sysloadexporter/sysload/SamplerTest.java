@@ -61,8 +61,13 @@ class SamplerTest {
                 throw new NoSuchFileException("/proc/interrupts");
             }
             rxOnCpu1 += 1000;
-            return new Interrupts(new int[] {0, 1}, List.of(new IrqLine("38", new long[] {0, rxOnCpu1},
-                    "PCI-MSIX-0000:00:03.0   1-edge      virtio2-input.0", List.of("virtio2-input.0"))));
+            return new Interrupts(
+                    new int[] {0, 1},
+                    List.of(new IrqLine(
+                            "38",
+                            new long[] {0, rxOnCpu1},
+                            "PCI-MSIX-0000:00:03.0   1-edge      virtio2-input.0",
+                            List.of("virtio2-input.0"))));
         }
     }
 
@@ -111,8 +116,14 @@ class SamplerTest {
     final FakeProc proc = new FakeProc();
     final FakeTargets targets = new FakeTargets();
     long now = 7 * SECOND;
-    final Sampler sampler = new Sampler(proc, targets, new SysloadCalculator(40, SECOND), SECOND,
-            () -> now, () -> now / 1_000_000, () -> ProcessStats.UNKNOWN);
+    final Sampler sampler = new Sampler(
+            proc,
+            targets,
+            new SysloadCalculator(40, SECOND),
+            SECOND,
+            () -> now,
+            () -> now / 1_000_000,
+            () -> ProcessStats.UNKNOWN);
 
     void tick() {
         sampler.tick();
@@ -127,8 +138,8 @@ class SamplerTest {
             readsAfterTick.add(proc.interruptReads);
         }
         // ticks 1, 2, then 12 and 22 (10 s after the previous read)
-        assertEquals(List.of(1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4),
-                readsAfterTick);
+        assertEquals(
+                List.of(1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4), readsAfterTick);
         assertEquals(25, proc.statReads);
     }
 
@@ -175,10 +186,9 @@ class SamplerTest {
 
     @Test
     void failureMessagesNameTheFile() {
-        assertEquals("/proc/stat: no such file",
-                Sampler.describe(new NoSuchFileException("/proc/stat")));
-        assertEquals("/proc/diskstats: permission denied",
-                Sampler.describe(new AccessDeniedException("/proc/diskstats")));
+        assertEquals("/proc/stat: no such file", Sampler.describe(new NoSuchFileException("/proc/stat")));
+        assertEquals(
+                "/proc/diskstats: permission denied", Sampler.describe(new AccessDeniedException("/proc/diskstats")));
         assertEquals("/proc/stat:1: broken", Sampler.describe(new ProcfsFormatException("/proc/stat", 1, "broken")));
     }
 
@@ -199,7 +209,8 @@ class SamplerTest {
         assertEquals(4, proc.interruptReads);
         tick();
         assertEquals(5, proc.interruptReads);
-        assertEquals(new SourceHealth(false, 3, 0), sampler.published().sources().get(Source.INTERRUPTS));
+        assertEquals(
+                new SourceHealth(false, 3, 0), sampler.published().sources().get(Source.INTERRUPTS));
         proc.interruptsBroken = false;
         tick();
         tick();

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.github.sysloadexporter.procfs.CpuTimes;
 import io.github.sysloadexporter.procfs.DiskStat;
 import io.github.sysloadexporter.procfs.DiskStats;
-import io.github.sysloadexporter.procfs.Skipped;
 import io.github.sysloadexporter.procfs.ProcStat;
+import io.github.sysloadexporter.procfs.Skipped;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -47,7 +47,10 @@ class SysloadCalculatorTest {
     }
 
     static Reading reading(long seconds, ProcStat stat, DiskStat... disks) {
-        return new Reading(seconds * SECOND, 1_700_000_000_000L + seconds * 1000, stat,
+        return new Reading(
+                seconds * SECOND,
+                1_700_000_000_000L + seconds * 1000,
+                stat,
                 Optional.of(new DiskStats(List.of(disks), Set.of(), Skipped.NONE)));
     }
 
@@ -66,8 +69,8 @@ class SysloadCalculatorTest {
         SysloadCalculator calc = new SysloadCalculator(40, SECOND);
         calc.next(reading(0, stat(0, 0, idle(1000), idle(1000))), List.of(), Set.of());
         // 100 ticks of user on each CPU, no idle.
-        Sample s = calc.next(reading(1, stat(0, 0, t(100, 0, 0, 1000, 0, 0, 0), t(100, 0, 0, 1000, 0, 0, 0))),
-                List.of(), Set.of());
+        Sample s = calc.next(
+                reading(1, stat(0, 0, t(100, 0, 0, 1000, 0, 0, 0), t(100, 0, 0, 1000, 0, 0, 0))), List.of(), Set.of());
         assertEquals(100, s.cpu().user(), EPS);
         assertEquals(0, s.cpu().idle(), EPS);
         assertEquals(100, s.sysload().now(), EPS);
@@ -91,8 +94,10 @@ class SysloadCalculatorTest {
         SysloadCalculator calc = new SysloadCalculator(40, SECOND);
         calc.next(reading(0, stat(0, 0, idle(0), idle(0), idle(0), idle(0))), List.of(), Set.of());
         // cpu0: system 10, softirq 50, idle 40 -> interrupt share 60 > 40, busy 60.
-        Sample s = calc.next(reading(1, stat(0, 0, t(0, 0, 10, 40, 0, 0, 50), idle(100), idle(100), idle(100))),
-                List.of(new NicGroup("eth0", Set.of(0))), Set.of());
+        Sample s = calc.next(
+                reading(1, stat(0, 0, t(0, 0, 10, 40, 0, 0, 50), idle(100), idle(100), idle(100))),
+                List.of(new NicGroup("eth0", Set.of(0))),
+                Set.of());
         assertEquals(15, s.cpu().busy(), EPS); // 60 busy ticks of 400
         assertEquals("eth0", s.siCpu().nic());
         assertEquals(50, s.siCpu().modes().sintr(), EPS);
@@ -106,8 +111,10 @@ class SysloadCalculatorTest {
         SysloadCalculator calc = new SysloadCalculator(40, SECOND);
         calc.next(reading(0, stat(0, 0, idle(0), idle(0), idle(0), idle(0))), List.of(), Set.of());
         // cpu0: user 40, system 10, softirq 30, idle 20 -> share 40, not above 40; busy 80.
-        Sample s = calc.next(reading(1, stat(0, 0, t(40, 0, 10, 20, 0, 0, 30), idle(100), idle(100), idle(100))),
-                List.of(new NicGroup("eth0", Set.of(0))), Set.of());
+        Sample s = calc.next(
+                reading(1, stat(0, 0, t(40, 0, 10, 20, 0, 0, 30), idle(100), idle(100), idle(100))),
+                List.of(new NicGroup("eth0", Set.of(0))),
+                Set.of());
         assertEquals(80, s.siCpu().modes().busy(), EPS);
         assertEquals(0, s.candidates().get(1).percent(), EPS);
         assertEquals(20, s.sysload().now(), EPS); // the all-CPU value: 80 busy ticks of 400
@@ -117,8 +124,10 @@ class SysloadCalculatorTest {
     void ofSeveralNicsTheGroupWithMostSoftirqIsSiCpu() {
         SysloadCalculator calc = new SysloadCalculator(40, SECOND);
         calc.next(reading(0, stat(0, 0, idle(0), idle(0), idle(0))), List.of(), Set.of());
-        Sample s = calc.next(reading(1, stat(0, 0, t(0, 0, 0, 90, 0, 0, 10), t(0, 0, 0, 30, 0, 0, 70), idle(100))),
-                List.of(new NicGroup("eno1", Set.of(0)), new NicGroup("ens1f0np0", Set.of(1))), Set.of());
+        Sample s = calc.next(
+                reading(1, stat(0, 0, t(0, 0, 0, 90, 0, 0, 10), t(0, 0, 0, 30, 0, 0, 70), idle(100))),
+                List.of(new NicGroup("eno1", Set.of(0)), new NicGroup("ens1f0np0", Set.of(1))),
+                Set.of());
         assertEquals("ens1f0np0", s.siCpu().nic());
         assertEquals(70, s.siCpu().modes().sintr(), EPS);
         assertEquals(70, s.sysload().now(), EPS);
@@ -128,8 +137,10 @@ class SysloadCalculatorTest {
     void unknownOrAllCoveringGroupIsTheAggregate() {
         SysloadCalculator calc = new SysloadCalculator(40, SECOND);
         calc.next(reading(0, stat(0, 0, idle(0), idle(0))), List.of(), Set.of());
-        Sample s = calc.next(reading(1, stat(0, 0, t(0, 0, 0, 50, 0, 0, 50), idle(100))),
-                List.of(new NicGroup("eth0", Set.of())), Set.of());
+        Sample s = calc.next(
+                reading(1, stat(0, 0, t(0, 0, 0, 50, 0, 0, 50), idle(100))),
+                List.of(new NicGroup("eth0", Set.of())),
+                Set.of());
         assertEquals(s.cpu(), s.siCpu().modes());
         assertEquals(Map.of("eth0", 0), s.nicIrqCpus());
     }
@@ -140,8 +151,8 @@ class SysloadCalculatorTest {
         Set<String> watched = Set.of("nvme0n1", "sda");
         calc.next(reading(0, stat(0, 0, idle(0)), disk("nvme0n1", 1000), disk("sda", 7)), List.of(), watched);
         // nvme0n1: 500 ms of I/O in 1 s = 50 %; sda: 1500 ms in 1 s (merged queues) -> 100.
-        Sample s = calc.next(reading(1, stat(0, 0, idle(100)), disk("nvme0n1", 1500), disk("sda", 1507)),
-                List.of(), watched);
+        Sample s = calc.next(
+                reading(1, stat(0, 0, idle(100)), disk("nvme0n1", 1500), disk("sda", 1507)), List.of(), watched);
         assertEquals(Map.of("nvme0n1", 50.0, "sda", 100.0), s.ioUtil());
         assertEquals(100, s.sysload().now(), EPS);
         assertEquals(new Candidate(Candidate.IO, "nvme0n1", 50), s.candidates().get(2));
@@ -189,11 +200,13 @@ class SysloadCalculatorTest {
     @Test
     void counterResetIsNeverNegative() {
         SysloadCalculator calc = new SysloadCalculator(40, SECOND);
-        calc.next(reading(0, stat(5_000_000, 9_000_000, t(0, 0, 0, 0, 0, 0, 0)), disk("vda", 900_000)),
-                List.of(), Set.of("vda"));
+        calc.next(
+                reading(0, stat(5_000_000, 9_000_000, t(0, 0, 0, 0, 0, 0, 0)), disk("vda", 900_000)),
+                List.of(),
+                Set.of("vda"));
         // ctxt and intr and io_ticks restart near 0 (a reset, not a wrap): rates 0, util 0.
-        Sample s = calc.next(reading(1, stat(10, 20, t(0, 0, 0, 100, 0, 0, 0)), disk("vda", 3)),
-                List.of(), Set.of("vda"));
+        Sample s =
+                calc.next(reading(1, stat(10, 20, t(0, 0, 0, 100, 0, 0, 0)), disk("vda", 3)), List.of(), Set.of("vda"));
         assertEquals(0, s.rates().ctxtPerSecond(), EPS);
         assertEquals(0, s.rates().intrPerSecond(), EPS);
         assertEquals(0, s.ioUtil().get("vda"), EPS);
@@ -218,11 +231,17 @@ class SysloadCalculatorTest {
     void zeroIntervalKeepsPreviousValues() {
         SysloadCalculator calc = new SysloadCalculator(40, SECOND);
         calc.next(reading(0, stat(0, 0, idle(0)), disk("vda", 0)), List.of(), Set.of("vda"));
-        Sample first = calc.next(reading(1, stat(100, 50, t(30, 0, 0, 70, 0, 0, 0)), disk("vda", 200)),
-                List.of(), Set.of("vda"));
+        Sample first = calc.next(
+                reading(1, stat(100, 50, t(30, 0, 0, 70, 0, 0, 0)), disk("vda", 200)), List.of(), Set.of("vda"));
         // Same jiffies and same monotonic time again: nothing can be divided by zero.
-        Sample again = calc.next(new Reading(SECOND, 1_700_000_001_000L, stat(100, 50, t(30, 0, 0, 70, 0, 0, 0)),
-                Optional.of(new DiskStats(List.of(disk("vda", 200)), Set.of(), Skipped.NONE))), List.of(), Set.of("vda"));
+        Sample again = calc.next(
+                new Reading(
+                        SECOND,
+                        1_700_000_001_000L,
+                        stat(100, 50, t(30, 0, 0, 70, 0, 0, 0)),
+                        Optional.of(new DiskStats(List.of(disk("vda", 200)), Set.of(), Skipped.NONE))),
+                List.of(),
+                Set.of("vda"));
         assertEquals(first.cpu(), again.cpu());
         assertEquals(first.ioUtil(), again.ioUtil());
         assertEquals(first.rates().ctxtPerSecond(), again.rates().ctxtPerSecond(), EPS);

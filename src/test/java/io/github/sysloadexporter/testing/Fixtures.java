@@ -23,8 +23,7 @@ import java.util.List;
 public final class Fixtures {
     private static final Path ROOT = Path.of(System.getProperty("user.dir"), "src/test/resources/fixtures");
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     /** The directory that holds every fixture host. */
     public static Path root() {

@@ -17,10 +17,10 @@ import java.util.function.Predicate;
  */
 public final class Http {
     /** What a GET returned. */
-    public record Response(int status, HttpHeaders headers, String body) {
-    }
+    public record Response(int status, HttpHeaders headers, String body) {}
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Duration requestTimeout;
 
     /** Requests that must be answered within 10 s. */
@@ -89,8 +89,8 @@ public final class Http {
      * readings one interval apart, for up to 10 s; returns the last body (empty if none).
      */
     public String awaitFirstSample(int port) throws InterruptedException {
-        Response r = await(local(port, "/metrics"), x -> x.body().contains("\nsysload_sysload "),
-                Duration.ofSeconds(10));
+        Response r =
+                await(local(port, "/metrics"), x -> x.body().contains("\nsysload_sysload "), Duration.ofSeconds(10));
         return r == null ? "" : r.body();
     }
 }

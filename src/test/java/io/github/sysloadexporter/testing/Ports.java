@@ -7,8 +7,7 @@ import java.net.ServerSocket;
 
 /** Ports for servers that a test cannot start on port 0 (another process, or one told its address). */
 public final class Ports {
-    private Ports() {
-    }
+    private Ports() {}
 
     /**
      * A loopback TCP port that nothing listens on now. Another process could take it before

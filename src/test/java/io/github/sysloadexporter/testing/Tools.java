@@ -8,8 +8,7 @@ import org.junit.jupiter.api.Assumptions;
 
 /** The programs some ITs call (openssl, curl, promtool, prometheus): Debian's, under /usr/bin. */
 public final class Tools {
-    private Tools() {
-    }
+    private Tools() {}
 
     /**
      * The tool's path. Where it is missing the test is skipped, saying so, except under CI

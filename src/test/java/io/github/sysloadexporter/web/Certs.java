@@ -26,7 +26,10 @@ final class Certs {
     }
 
     static String run(Path dir, String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(cmd)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "timed out: " + String.join(" ", cmd));
         assertEquals(0, p.exitValue(), String.join(" ", cmd) + ":\n" + out);
@@ -61,8 +64,22 @@ final class Certs {
         newKey(name + ".key", ec);
         Files.writeString(dir.resolve(name + ".ext"), ext);
         openssl("req", "-new", "-key", name + ".key", "-out", name + ".csr", "-subj", "/CN=" + name);
-        openssl("x509", "-req", "-in", name + ".csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-                "-out", name + ".pem", "-days", "2", "-extfile", name + ".ext");
+        openssl(
+                "x509",
+                "-req",
+                "-in",
+                name + ".csr",
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-out",
+                name + ".pem",
+                "-days",
+                "2",
+                "-extfile",
+                name + ".ext");
     }
 
     /** The server key rewritten in the traditional form: PKCS#1 for RSA, SEC1 for EC. */

@@ -37,15 +37,30 @@ import org.junit.jupiter.api.Timeout;
 class PemKeysFuzzTest {
     /** Longest input read: a 4096-bit RSA key and its certificate fit. */
     static final int MAX_LEN = 8192;
-    static final String[] LABELS = {"CERTIFICATE", "PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY",
-        "ENCRYPTED PRIVATE KEY", "EC PARAMETERS", "PUBLIC KEY"};
+
+    static final String[] LABELS = {
+        "CERTIFICATE",
+        "PRIVATE KEY",
+        "RSA PRIVATE KEY",
+        "EC PRIVATE KEY",
+        "ENCRYPTED PRIVATE KEY",
+        "EC PARAMETERS",
+        "PUBLIC KEY"
+    };
 
     // tokens for the fuzzer's mutations (fuzzing only; no blanks but spaces: Jazzer 0.24 writes
     // them unescaped into the libFuzzer dictionary, which then fails to parse)
     @DictionaryEntries({
-        "-----BEGIN ", "-----END ", "CERTIFICATE-----", "PRIVATE KEY-----", "RSA PRIVATE KEY-----",
-        "EC PRIVATE KEY-----", "ENCRYPTED PRIVATE KEY-----", "EC PARAMETERS-----",
-        "Proc-Type: 4,ENCRYPTED"})
+        "-----BEGIN ",
+        "-----END ",
+        "CERTIFICATE-----",
+        "PRIVATE KEY-----",
+        "RSA PRIVATE KEY-----",
+        "EC PRIVATE KEY-----",
+        "ENCRYPTED PRIVATE KEY-----",
+        "EC PARAMETERS-----",
+        "Proc-Type: 4,ENCRYPTED"
+    })
     @FuzzTest(maxDuration = "30s")
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void read(byte[] input) throws CertificateEncodingException {
@@ -112,8 +127,12 @@ class PemKeysFuzzTest {
     }
 
     private static void block(StringBuilder sb, String label, byte[] der) {
-        sb.append("-----BEGIN ").append(label).append("-----\n")
+        sb.append("-----BEGIN ")
+                .append(label)
+                .append("-----\n")
                 .append(Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der))
-                .append("\n-----END ").append(label).append("-----\n");
+                .append("\n-----END ")
+                .append(label)
+                .append("-----\n");
     }
 }

@@ -25,7 +25,9 @@ class PemKeysIT {
         Path trad = c.traditionalServerKey();
         assertTrue(Files.readString(trad).startsWith("-----BEGIN RSA PRIVATE KEY-----"));
         byte[] pkcs1 = PemKeys.blocks(Files.readString(trad)).get(0).der();
-        byte[] pkcs8 = PemKeys.blocks(Files.readString(dir.resolve("server.key"))).get(0).der();
+        byte[] pkcs8 = PemKeys.blocks(Files.readString(dir.resolve("server.key")))
+                .get(0)
+                .der();
         assertArrayEquals(pkcs8, PemKeys.rsaPkcs1ToPkcs8(pkcs1));
         keyFormsLoadAndMatch(c, trad);
     }
@@ -39,7 +41,8 @@ class PemKeysIT {
     }
 
     private void keyFormsLoadAndMatch(Certs c, Path trad) throws Exception {
-        X509Certificate cert = PemKeys.certificates(Files.readString(dir.resolve("server.pem"))).get(0);
+        X509Certificate cert = PemKeys.certificates(Files.readString(dir.resolve("server.pem")))
+                .get(0);
         PrivateKey p8 = PemKeys.privateKey(Files.readString(dir.resolve("server.key")));
         PrivateKey old = PemKeys.privateKey(Files.readString(trad));
         if (p8 instanceof java.security.interfaces.ECPrivateKey e8) {

@@ -15,11 +15,26 @@ class PemKeysTest {
     @Test
     void derLengthsInShortAndLongForm() {
         assertEquals("0400", HexFormat.of().formatHex(Der.encode(Der.OCTET_STRING, new byte[0])));
-        assertEquals("047f", HexFormat.of().formatHex(Der.encode(Der.OCTET_STRING, new byte[127])).substring(0, 4));
-        assertEquals("048180", HexFormat.of().formatHex(Der.encode(Der.OCTET_STRING, new byte[128])).substring(0, 6));
-        assertEquals("04820100", HexFormat.of().formatHex(Der.encode(Der.OCTET_STRING, new byte[256])).substring(0, 8));
-        assertEquals("0483010000",
-                HexFormat.of().formatHex(Der.encode(Der.OCTET_STRING, new byte[65536])).substring(0, 10));
+        assertEquals(
+                "047f",
+                HexFormat.of()
+                        .formatHex(Der.encode(Der.OCTET_STRING, new byte[127]))
+                        .substring(0, 4));
+        assertEquals(
+                "048180",
+                HexFormat.of()
+                        .formatHex(Der.encode(Der.OCTET_STRING, new byte[128]))
+                        .substring(0, 6));
+        assertEquals(
+                "04820100",
+                HexFormat.of()
+                        .formatHex(Der.encode(Der.OCTET_STRING, new byte[256]))
+                        .substring(0, 8));
+        assertEquals(
+                "0483010000",
+                HexFormat.of()
+                        .formatHex(Der.encode(Der.OCTET_STRING, new byte[65536]))
+                        .substring(0, 10));
         byte[] big = new byte[70000];
         big[69999] = 7;
         List<Der.Tlv> back = Der.read(Der.encode(Der.OCTET_STRING, big));
@@ -43,13 +58,18 @@ class PemKeysTest {
     @Test
     void encryptedAndMissingKeysAreRefusedWithAReason() {
         String enc = "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n";
-        assertTrue(assertThrows(Exception.class, () -> PemKeys.privateKey(enc)).getMessage().contains("encrypted"));
+        assertTrue(assertThrows(Exception.class, () -> PemKeys.privateKey(enc))
+                .getMessage()
+                .contains("encrypted"));
         String legacy = "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\nAAAA\n"
                 + "-----END RSA PRIVATE KEY-----\n";
-        assertTrue(assertThrows(Exception.class, () -> PemKeys.privateKey(legacy)).getMessage().contains("encrypted"));
+        assertTrue(assertThrows(Exception.class, () -> PemKeys.privateKey(legacy))
+                .getMessage()
+                .contains("encrypted"));
         assertThrows(Exception.class, () -> PemKeys.privateKey("no pem here"));
-        String garbage = "-----BEGIN EC PRIVATE KEY-----\n" + Base64.getEncoder().encodeToString(new byte[] {0x30, 3, 2, 1, 1})
-                + "\n-----END EC PRIVATE KEY-----\n";
+        String garbage =
+                "-----BEGIN EC PRIVATE KEY-----\n" + Base64.getEncoder().encodeToString(new byte[] {0x30, 3, 2, 1, 1})
+                        + "\n-----END EC PRIVATE KEY-----\n";
         assertThrows(Exception.class, () -> PemKeys.privateKey(garbage));
     }
 }

@@ -46,8 +46,7 @@ class TlsEndToEndIT {
         }
     }
 
-    record Curl(int exit, String status, String headers, String body) {
-    }
+    record Curl(int exit, String status, String headers, String body) {}
 
     Path writeConfig(String yaml) throws IOException {
         Path f = dir.resolve("web.yml");
@@ -76,14 +75,29 @@ class TlsEndToEndIT {
         Path body = dir.resolve("body.txt");
         Files.deleteIfExists(headers);
         Files.deleteIfExists(body);
-        List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "--max-time", "10", "-D", headers.toString(),
-                "-o", body.toString(), "-w", "%{http_code}"));
+        List<String> cmd = new ArrayList<>(List.of(
+                "curl",
+                "-sS",
+                "--max-time",
+                "10",
+                "-D",
+                headers.toString(),
+                "-o",
+                body.toString(),
+                "-w",
+                "%{http_code}"));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(false).start();
+        Process p = new ProcessBuilder(cmd)
+                .directory(dir.toFile())
+                .redirectErrorStream(false)
+                .start();
         String status = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(20, TimeUnit.SECONDS), "curl hung");
-        return new Curl(p.exitValue(), status,
-                Files.exists(headers) ? Files.readString(headers) : "", Files.exists(body) ? Files.readString(body) : "");
+        return new Curl(
+                p.exitValue(),
+                status,
+                Files.exists(headers) ? Files.readString(headers) : "",
+                Files.exists(body) ? Files.readString(body) : "");
     }
 
     static String users(String user, String password) {
@@ -115,12 +129,19 @@ class TlsEndToEndIT {
         assertEquals("200", ok.status());
         assertTrue(ok.body().contains("sysload_sysload 42.0"), ok.body());
         assertTrue(ok.headers().toLowerCase().contains("x-frame-options: deny"), ok.headers());
-        assertEquals("200", curl(ca, "ca.pem", "-u", "prometheus:s3cret", url("/")).status());
-        assertEquals("404", curl(ca, "ca.pem", "-u", "prometheus:s3cret", url("/nope")).status());
-        assertEquals("404", curl(ca, "ca.pem", "-u", "prometheus:s3cret", url("/metrics/x")).status());
+        assertEquals(
+                "200", curl(ca, "ca.pem", "-u", "prometheus:s3cret", url("/")).status());
+        assertEquals(
+                "404",
+                curl(ca, "ca.pem", "-u", "prometheus:s3cret", url("/nope")).status());
+        assertEquals(
+                "404",
+                curl(ca, "ca.pem", "-u", "prometheus:s3cret", url("/metrics/x")).status());
         // The same right password twice: bcrypt ran once for it, then the cache answered.
         int cached = web.cachedCredentials();
-        assertEquals("200", curl(ca, "ca.pem", "-u", "prometheus:s3cret", url("/metrics")).status());
+        assertEquals(
+                "200",
+                curl(ca, "ca.pem", "-u", "prometheus:s3cret", url("/metrics")).status());
         assertEquals(cached, web.cachedCredentials());
         // Untrusted server certificate: curl refuses, as it must.
         assertNotEquals(0, curl(url("/metrics")).exit());
@@ -160,7 +181,10 @@ class TlsEndToEndIT {
         c.traditionalServerKey();
         start(tls("server-trad.key", ""));
         assertEquals("200", curl("--cacert", "ca.pem", url("/metrics")).status());
-        assertEquals("200", curl("--cacert", "ca.pem", "--tlsv1.2", "--tls-max", "1.2", url("/metrics")).status());
+        assertEquals(
+                "200",
+                curl("--cacert", "ca.pem", "--tlsv1.2", "--tls-max", "1.2", url("/metrics"))
+                        .status());
     }
 
     @Test
@@ -168,15 +192,17 @@ class TlsEndToEndIT {
         Certs c = new Certs(dir).make(true);
         c.traditionalServerKey();
         start(tls("server-trad.key", "  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.pem\n"));
-        assertEquals("200", curl("--cacert", "ca.pem", "--cert", "client.pem", "--key", "client.key",
-                url("/metrics")).status());
+        assertEquals(
+                "200",
+                curl("--cacert", "ca.pem", "--cert", "client.pem", "--key", "client.key", url("/metrics"))
+                        .status());
         Curl none = curl("--cacert", "ca.pem", url("/metrics"));
         assertNotEquals("200", none.status(), "no client certificate");
         // A client certificate from another CA is refused.
         Path other = Files.createDirectory(dir.resolve("other"));
         new Certs(other).make(true);
-        Curl stranger = curl("--cacert", "ca.pem", "--cert", "other/client.pem", "--key", "other/client.key",
-                url("/metrics"));
+        Curl stranger =
+                curl("--cacert", "ca.pem", "--cert", "other/client.pem", "--key", "other/client.key", url("/metrics"));
         assertNotEquals("200", stranger.status());
     }
 
@@ -187,9 +213,13 @@ class TlsEndToEndIT {
         new Certs(other).make(false);
         start(tls("server.key", "  client_auth_type: RequireAnyClientCert\n  min_version: TLS13\n"));
         assertNotEquals("200", curl("--cacert", "ca.pem", url("/metrics")).status());
-        assertEquals("200", curl("--cacert", "ca.pem", "--cert", "other/client.pem", "--key", "other/client.key",
-                url("/metrics")).status());
-        assertNotEquals("200", curl("--cacert", "ca.pem", "--tls-max", "1.2", url("/metrics")).status(),
+        assertEquals(
+                "200",
+                curl("--cacert", "ca.pem", "--cert", "other/client.pem", "--key", "other/client.key", url("/metrics"))
+                        .status());
+        assertNotEquals(
+                "200",
+                curl("--cacert", "ca.pem", "--tls-max", "1.2", url("/metrics")).status(),
                 "min_version TLS13 refuses TLS 1.2");
     }
 
@@ -198,12 +228,18 @@ class TlsEndToEndIT {
     void passwordAndCertificateRotationWithoutRestart() throws Exception {
         new Certs(dir).make(false);
         start(tls("server.key", "") + users("prometheus", "old"));
-        assertEquals("200", curl("--cacert", "ca.pem", "-u", "prometheus:old", url("/metrics")).status());
+        assertEquals(
+                "200",
+                curl("--cacert", "ca.pem", "-u", "prometheus:old", url("/metrics"))
+                        .status());
 
         writeConfig(tls("server.key", "") + users("prometheus", "new"));
         nanos.addAndGet(WebSecurity.CHECK_NANOS);
         assertUnauthorized(curl("--cacert", "ca.pem", "-u", "prometheus:old", url("/metrics")));
-        assertEquals("200", curl("--cacert", "ca.pem", "-u", "prometheus:new", url("/metrics")).status());
+        assertEquals(
+                "200",
+                curl("--cacert", "ca.pem", "-u", "prometheus:new", url("/metrics"))
+                        .status());
 
         // New CA, new server certificate and key, copied over the old files.
         Path next = Files.createDirectory(dir.resolve("next"));
@@ -212,16 +248,28 @@ class TlsEndToEndIT {
             Files.copy(next.resolve(f), dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
         }
         nanos.addAndGet(WebSecurity.CHECK_NANOS);
-        assertEquals("200", curl("--cacert", "next/ca.pem", "-u", "prometheus:new", url("/metrics")).status());
-        assertNotEquals(0, curl("--cacert", "ca.pem", "-u", "prometheus:new", url("/metrics")).exit(),
+        assertEquals(
+                "200",
+                curl("--cacert", "next/ca.pem", "-u", "prometheus:new", url("/metrics"))
+                        .status());
+        assertNotEquals(
+                0,
+                curl("--cacert", "ca.pem", "-u", "prometheus:new", url("/metrics"))
+                        .exit(),
                 "the old CA no longer verifies the server");
 
         writeConfig(tls("server.key", "") + "basic_auth_users: {prometheus: notahash}\n");
         nanos.addAndGet(WebSecurity.CHECK_NANOS);
-        assertEquals("500", curl("--cacert", "next/ca.pem", "-u", "prometheus:new", url("/metrics")).status());
+        assertEquals(
+                "500",
+                curl("--cacert", "next/ca.pem", "-u", "prometheus:new", url("/metrics"))
+                        .status());
         writeConfig(tls("server.key", "") + users("prometheus", "new"));
         nanos.addAndGet(WebSecurity.CHECK_NANOS);
-        assertEquals("200", curl("--cacert", "next/ca.pem", "-u", "prometheus:new", url("/metrics")).status());
+        assertEquals(
+                "200",
+                curl("--cacert", "next/ca.pem", "-u", "prometheus:new", url("/metrics"))
+                        .status());
     }
 
     /** Debian's Prometheus scrapes over TLS with basic auth: its up is 1. */
@@ -246,14 +294,23 @@ class TlsEndToEndIT {
                     static_configs:
                       - targets: ['127.0.0.1:%d']
                 """.formatted(dir.resolve("ca.pem"), server.port()));
-        Process prom = new ProcessBuilder(prometheus.toString(), "--config.file=" + dir.resolve("prometheus.yml"),
-                "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
-                .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+        Process prom = new ProcessBuilder(
+                        prometheus.toString(),
+                        "--config.file=" + dir.resolve("prometheus.yml"),
+                        "--storage.tsdb.path=" + dir.resolve("data"),
+                        "--web.listen-address=127.0.0.1:" + port)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("prometheus.log").toFile())
+                .start();
         try {
             String up = "(?s).*\"value\":\\[[0-9.]+,\"1\"\\].*";
-            Http.Response last = new Http().await(Http.local(port, "/api/v1/query?query=up%7Bjob%3D%22sysload%22%7D"),
-                    r -> r.body().matches(up), Duration.ofSeconds(60));
-            assertTrue(last != null && last.body().matches(up),
+            Http.Response last = new Http()
+                    .await(
+                            Http.local(port, "/api/v1/query?query=up%7Bjob%3D%22sysload%22%7D"),
+                            r -> r.body().matches(up),
+                            Duration.ofSeconds(60));
+            assertTrue(
+                    last != null && last.body().matches(up),
                     "up == 1: " + (last == null ? "no answer" : last.body()) + "\n"
                             + Files.readString(dir.resolve("prometheus.log")));
         } finally {

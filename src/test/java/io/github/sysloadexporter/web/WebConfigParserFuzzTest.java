@@ -25,20 +25,52 @@ import org.junit.jupiter.api.Timeout;
 class WebConfigParserFuzzTest {
     /** Longest input read; the parser's own limit (1 Mi code points) is far above it. */
     static final int MAX_LEN = 8192;
+
     private static final Path FILE = Path.of("/etc/sysload/web.yml");
-    private static final Set<String> HEADERS = Set.of("Strict-Transport-Security", "X-Content-Type-Options",
-            "X-Frame-Options", "X-XSS-Protection", "Content-Security-Policy");
+    private static final Set<String> HEADERS = Set.of(
+            "Strict-Transport-Security",
+            "X-Content-Type-Options",
+            "X-Frame-Options",
+            "X-XSS-Protection",
+            "Content-Security-Policy");
     private static final Set<String> VERSIONS = Set.of("TLSv1.2", "TLSv1.3");
 
     // tokens for the fuzzer's mutations (fuzzing only; no blanks but spaces: Jazzer 0.24 writes
     // them unescaped into the libFuzzer dictionary, which then fails to parse)
     @DictionaryEntries({
-        "tls_server_config:", "cert_file: ", "key_file: ", "client_auth_type: ", "client_ca_file: ",
-        "min_version: ", "max_version: ", "cipher_suites: ", "prefer_server_cipher_suites: ",
-        "http_server_config:", "headers:", "http2: ", "basic_auth_users:", "RequireAndVerifyClientCert",
-        "RequestClientCert", "TLS12", "TLS13", "Strict-Transport-Security: ", "X-Frame-Options: ", "&a ",
-        "*a", "<<: ", "!!binary ", "!!str ", "? ", "{", "}", "[", "]", "\"\\0\"", "\"\\n\"",
-        "$2y$10$"})
+        "tls_server_config:",
+        "cert_file: ",
+        "key_file: ",
+        "client_auth_type: ",
+        "client_ca_file: ",
+        "min_version: ",
+        "max_version: ",
+        "cipher_suites: ",
+        "prefer_server_cipher_suites: ",
+        "http_server_config:",
+        "headers:",
+        "http2: ",
+        "basic_auth_users:",
+        "RequireAndVerifyClientCert",
+        "RequestClientCert",
+        "TLS12",
+        "TLS13",
+        "Strict-Transport-Security: ",
+        "X-Frame-Options: ",
+        "&a ",
+        "*a",
+        "<<: ",
+        "!!binary ",
+        "!!str ",
+        "? ",
+        "{",
+        "}",
+        "[",
+        "]",
+        "\"\\0\"",
+        "\"\\n\"",
+        "$2y$10$"
+    })
     @FuzzTest(maxDuration = "30s")
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void parse(byte[] input) {
@@ -49,8 +81,13 @@ class WebConfigParserFuzzTest {
             c = WebConfigParser.parse(FILE, text);
         } catch (WebConfigException e) {
             String m = e.getMessage();
-            assertTrue(m != null && m.startsWith("web config " + FILE + ": "), () -> "message does not name the file: " + m);
-            assertEquals(1, m.lines().count(), () -> "message is not one line: " + m.replace("\n", "\\n").replace("\r", "\\r"));
+            assertTrue(
+                    m != null && m.startsWith("web config " + FILE + ": "),
+                    () -> "message does not name the file: " + m);
+            assertEquals(
+                    1,
+                    m.lines().count(),
+                    () -> "message is not one line: " + m.replace("\n", "\\n").replace("\r", "\\r"));
             return;
         }
         assertNotNull(c);
@@ -62,10 +99,14 @@ class WebConfigParserFuzzTest {
                 kept.add(p.toString());
             }
             assertNotNull(t.clientAuth());
-            assertTrue(!t.clientAuth().verified || t.clientCaFile() != null, "verified client certificates without a CA");
+            assertTrue(
+                    !t.clientAuth().verified || t.clientCaFile() != null, "verified client certificates without a CA");
             assertTrue(VERSIONS.contains(t.minVersion()), () -> "min_version " + t.minVersion());
-            assertTrue(t.maxVersion() == null || VERSIONS.contains(t.maxVersion())
-                    && t.minVersion().compareTo(t.maxVersion()) <= 0, () -> "max_version " + t.maxVersion());
+            assertTrue(
+                    t.maxVersion() == null
+                            || VERSIONS.contains(t.maxVersion())
+                                    && t.minVersion().compareTo(t.maxVersion()) <= 0,
+                    () -> "max_version " + t.maxVersion());
             t.cipherSuites().forEach(kept::add);
         }
         for (Map.Entry<String, String> u : c.users().entrySet()) {
@@ -76,13 +117,15 @@ class WebConfigParserFuzzTest {
         }
         for (Map.Entry<String, String> h : c.headers().entrySet()) {
             assertTrue(HEADERS.contains(h.getKey()), () -> "header " + h.getKey());
-            assertTrue(h.getValue().indexOf('\r') < 0 && h.getValue().indexOf('\n') < 0,
+            assertTrue(
+                    h.getValue().indexOf('\r') < 0 && h.getValue().indexOf('\n') < 0,
                     () -> "header value of more than one line: " + h.getValue());
             kept.add(h.getValue());
         }
         // each String once: YAML aliases may share one among several keys
         long chars = kept.stream().mapToLong(String::length).sum();
-        assertTrue(chars <= 4L * text.length() + 256,
+        assertTrue(
+                chars <= 4L * text.length() + 256,
                 () -> chars + " chars kept from " + text.length() + " chars of input");
     }
 }

@@ -52,7 +52,8 @@ class WebConfigParserTest {
         assertNull(t.maxVersion());
         assertEquals(false, t.preferServerCipherSuites());
         assertEquals(Map.of("prometheus", HASH), c.users());
-        assertEquals(Map.of("X-Content-Type-Options", "nosniff", "Strict-Transport-Security", "max-age=31536000"),
+        assertEquals(
+                Map.of("X-Content-Type-Options", "nosniff", "Strict-Transport-Security", "max-age=31536000"),
                 c.headers());
     }
 
@@ -61,12 +62,16 @@ class WebConfigParserTest {
         assertEquals(WebConfig.NONE, parse(""));
         assertEquals(WebConfig.NONE, parse("# nothing\n"));
         assertNull(parse("tls_server_config: {}\n").tls());
-        assertEquals("TLSv1.2", parse("tls_server_config: {cert_file: a, key_file: b}").tls().minVersion());
+        assertEquals(
+                "TLSv1.2",
+                parse("tls_server_config: {cert_file: a, key_file: b}").tls().minVersion());
     }
 
     @Test
     void cipherSuitesAreCheckedAgainstTheRuntime() throws Exception {
-        assertEquals(List.of("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"), parse("""
+        assertEquals(
+                List.of("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"),
+                parse("""
                 tls_server_config: {cert_file: a, key_file: b,
                   cipher_suites: [TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256]}
                 """).tls().cipherSuites());
@@ -106,7 +111,8 @@ class WebConfigParserTest {
         assertTrue(error("basic_auth_users: {bob: plaintext}").contains("key basic_auth_users.bob: not a bcrypt hash"));
         assertTrue(error("http_server_config: {headers: {Content-Type: text/html}}")
                 .contains("key http_server_config.headers.Content-Type: this header cannot be set"));
-        assertTrue(error("http_server_config: {headers: {X-Frame-Options: allow}}").contains("'allow'"));
+        assertTrue(
+                error("http_server_config: {headers: {X-Frame-Options: allow}}").contains("'allow'"));
         assertTrue(error("basic_auth_users: [a, b]").contains("key basic_auth_users: want a mapping"));
         assertTrue(error("tls_server_config: {cert_file: a, key_file: b, prefer_server_cipher_suites: maybe}")
                 .contains("want true or false"));
@@ -115,8 +121,10 @@ class WebConfigParserTest {
     @Test
     void yamlThatIsNotPlainDataIsRefused() {
         assertTrue(error("a: [\n").contains("not valid YAML"));
-        assertTrue(error("x: !!javax.script.ScriptEngineManager [!!java.net.URLClassLoader [[]]]")
-                .contains("not valid YAML"), "SafeConstructor builds no Java types");
+        assertTrue(
+                error("x: !!javax.script.ScriptEngineManager [!!java.net.URLClassLoader [[]]]")
+                        .contains("not valid YAML"),
+                "SafeConstructor builds no Java types");
         assertTrue(error("basic_auth_users: {a: 1, a: 2}").contains("not valid YAML"), "duplicate key");
     }
 }
