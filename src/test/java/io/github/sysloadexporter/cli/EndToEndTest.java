@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sysloadexporter.testing.Fixtures;
 import io.github.sysloadexporter.testing.Http;
+import io.github.sysloadexporter.testing.Readme;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -168,5 +169,17 @@ class EndToEndTest {
         assertTrue(again.contains("sysload_samples_total 3.0\n"), again);
         assertTrue(again.contains("sysload_io_util{device=\"vda\",} 12.5\n"), again); // 250 ms in 2 s
         assertTrue(again.contains("sysload_last_sample_timestamp_seconds 1.764000003E9\n"), again);
+    }
+
+    /** A metric added to the collector is documented too: README's metrics table names every family. */
+    @Test
+    void everyFamilyIsInReadmesMetricsTable() throws Exception {
+        String table = Readme.section("## Metrics");
+        List<String> missing = Files.readAllLines(EXPECTED).stream()
+                .filter(l -> l.startsWith("# HELP "))
+                .map(l -> l.split(" ")[2])
+                .filter(name -> !table.contains("`" + name + "`") && !table.contains("`" + name + "{"))
+                .toList();
+        assertEquals(List.of(), missing, "families of " + EXPECTED + " missing from README's metrics table");
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.sysloadexporter.procfs.Interrupts;
 import io.github.sysloadexporter.procfs.ProcFs;
 import io.github.sysloadexporter.testing.Fixtures;
+import io.github.sysloadexporter.testing.Readme;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -13,7 +14,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -66,5 +70,22 @@ class DriverTableTest {
             case TRANSMIT, CONTROL -> assertEquals(false, c.receive(), hit.get().toString());
             default -> {} // decided by the NIC's other lines: the host tests say how
         }
+    }
+
+    /** A driver added to the table is documented too: README's table names it in a row's first cell. */
+    @Test
+    void everyDriverIsInReadmesTable() {
+        Set<String> documented = new TreeSet<>();
+        for (String row : Readme.section("### Supported NIC drivers").split("\n")) {
+            String[] cells = row.split("\\|");
+            if (row.startsWith("|") && cells.length > 1) {
+                documented.addAll(List.of(cells[1].trim().split("[\\s,()]+")));
+            }
+        }
+        Set<String> drivers = new TreeSet<>();
+        DriverTable.FORMS.forEach(f -> drivers.add(f.driver()));
+        drivers.addAll(DriverTable.NO_LINES);
+        drivers.removeAll(documented);
+        assertEquals(Set.of(), drivers, "drivers of DriverTable missing from README's supported-driver table");
     }
 }
