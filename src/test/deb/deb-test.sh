@@ -88,8 +88,8 @@ cleanup() {
     if [ -n "$NSPAWN_PID" ] && kill -0 "$NSPAWN_PID" 2>/dev/null; then
         # nspawn passes SIGTERM on to the container's systemd as a shut-down request.
         kill -TERM "$NSPAWN_PID" 2>/dev/null || true
-        local i
-        for i in $(seq 60); do
+        local _
+        for _ in $(seq 60); do
             kill -0 "$NSPAWN_PID" 2>/dev/null || break
             sleep 0.5
         done
@@ -215,7 +215,8 @@ in_chroot apt-get -q update > "$WORK/apt.log" 2>&1 ||
     { tail -20 "$WORK/apt.log"; fail "apt-get update in the root failed"; }
 in_chroot apt-get -q install -y --download-only "/opt/deb-test/$DEB" >> "$WORK/apt.log" 2>&1 ||
     { tail -20 "$WORK/apt.log"; fail "could not fetch the dependencies of $DEB"; }
-ok "dependencies fetched: $(ls "$ROOT/var/cache/apt/archives/" | grep -c '\.deb$') packages"
+debs=("$ROOT"/var/cache/apt/archives/*.deb)
+ok "dependencies fetched: ${#debs[@]} packages"
 
 say "boot the root with systemd-nspawn"
 systemd-nspawn -D "$ROOT" --boot --register=no --keep-unit --console=pipe \
@@ -283,6 +284,13 @@ pstatus=$(in_root cat "/proc/$pid/status")
 puid=$(echo "$pstatus" | awk '/^Uid:/ { print $2 }')
 [ "$puid" = "$uid" ] || fail "main process runs as uid $puid, not $uid"
 ok "main process (pid $pid in the container) runs as $PKG;$(echo "$pstatus" | grep -E '^(VmRSS|Threads)' | tr -s '\t ' ' ' | tr '\n' ';')"
+# The launcher read its flags from the installed flags file: each flag of it is on the JVM's
+# command line.
+cmdline=$(in_root cat "/proc/$pid/cmdline" | tr '\0' ' ')
+for flag in $(in_root sed 's/#.*//' "/usr/share/$PKG/jvm-flags"); do
+    case " $cmdline " in *" $flag "*) ;; *) fail "flag $flag of /usr/share/$PKG/jvm-flags not on the JVM's command line: $cmdline" ;; esac
+done
+ok "the JVM runs with every flag of /usr/share/$PKG/jvm-flags"
 
 say "class-data-sharing archive"
 JSA=/var/cache/$PKG/$PKG.jsa
@@ -299,6 +307,7 @@ mapped=$(maps_jsa "$pid") || fail "the service's JVM (pid $pid) does not map $JS
 ok "the service's JVM maps $JSA: $(echo "$mapped" | wc -l) mappings"
 
 say "reinstall the JVM's package: the trigger rebuilds the archive"
+# shellcheck disable=SC2016 # expanded by the shell in the container
 java_bin=$(in_root sh -c 'readlink -f "$(command -v java)"')
 libjvm=${java_bin%/bin/java}/lib/server/libjvm.so
 jre_pkg=$(in_root dpkg-query -S "$libjvm" | cut -d: -f1) || fail "no package owns $libjvm"
@@ -311,6 +320,7 @@ grep -F "$PKG: warning" "$WORK/trigger.log" && fail "postinst warned (log: $WORK
 jsa_after=$(in_root stat -c '%i %Y' "$JSA") || fail "no $JSA after the trigger"
 [ "$jsa_after" != "$jsa_before" ] || fail "$JSA was not rebuilt (inode, mtime: $jsa_after)"
 in_root test "$JSA" -nt "$libjvm" || fail "$JSA is not newer than $libjvm"
+# shellcheck disable=SC2016 # dpkg-query's own ${field} syntax
 [ "$(in_root dpkg-query -W -f='${db:Status-Status}' "$PKG")" = installed ] ||
     fail "$PKG is not in state installed after the trigger"
 ok "$jre_pkg reinstalled: $JSA rebuilt (inode, mtime: $jsa_before -> $jsa_after), newer than $libjvm"
@@ -350,8 +360,9 @@ start=$(date +%s%N)
 in_root systemctl stop "$PKG.service"
 ms=$((($(date +%s%N) - start) / 1000000))
 result=$(prop Result); status=$(prop ExecMainStatus)
-[ "$result" = success ] && [ "$status" = 0 ] ||
+if [ "$result" != success ] || [ "$status" != 0 ]; then
     fail "stop gave Result=$result ExecMainStatus=$status (wanted success, 0)"
+fi
 ok "stopped in $ms ms, Result=$result, exit status $status"
 in_root systemctl start "$PKG.service"
 wait_until 20 is_active || fail "does not start again"
@@ -375,6 +386,7 @@ in_root getent group "$PKG" >/dev/null && fail "group $PKG left after purge"
 [ -e "$ROOT/etc/default/$PKG" ] && fail "/etc/default/$PKG left after purge"
 [ -e "$ROOT/var/cache/$PKG" ] && fail "/var/cache/$PKG left after purge"
 [ "$(prop LoadState)" = not-found ] || fail "unit still known to systemd: $(prop LoadState)"
+# shellcheck disable=SC2016 # dpkg-query's own ${field} syntax
 status=$(in_root dpkg-query -W -f='${db:Status-Status}' "$PKG" 2>/dev/null || true)
 [ -z "$status" ] || [ "$status" = not-installed ] || fail "dpkg status after purge: $status"
 leftovers=$(in_root find / -xdev \( -name "*$PKG*" -o -uid "$uid" -o -gid "$gid" \) \

@@ -1,27 +1,21 @@
 #!/usr/bin/env bash
 # The memory floor the exporter is measured against: a bare Java program that serves a
 # constant page with the JDK HttpServer and reads /proc/stat and /proc/diskstats once a
-# second, run with the JVM flags the package ships, once with a class-data archive of its
-# own classes (as the package dumps for the exporter) and once with the JDK's default one,
-# each scraped once a second; prints their resident memory after the warm-up.
+# second, run through the package's launcher with its JVM flags, once with a class-data
+# archive of its own classes (as the package dumps for the exporter) and once with the JDK's
+# default one, each scraped once a second; prints their resident memory after the warm-up.
 #
 #   src/test/perf/bare-floor.sh [SECONDS]      (default 600: the goal is read at 10 min)
 #
 # Needs: a JDK (javac, jar), curl. Loopback only; everything it starts is stopped on exit.
 set -euo pipefail
-cd "$(dirname "$0")/../../.."
+# shellcheck source=src/test/shell/lib.sh
+. "$(dirname "$0")/../shell/lib.sh"
 
 WAIT=${1:-600}
-PORT_OWN=${PORT_OWN:-29871}
-PORT_DEFAULT=${PORT_DEFAULT:-29872}
-work=$(mktemp -d)
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
+PORT_OWN=${PORT_OWN:-$(free_port)}
+PORT_DEFAULT=${PORT_DEFAULT:-$(free_port)}
+work=$WORK
 
 cat >"$work/Bare.java" <<'JAVA'
 import com.sun.net.httpserver.HttpServer;
@@ -55,30 +49,19 @@ public class Bare {
 JAVA
 (cd "$work" && javac Bare.java && jar cfe bare.jar Bare ./*.class)
 
-# The package's flags, read from the launcher so that they cannot drift apart.
-flags=$(sed -n '/^JAVA_DEFAULT_OPTS="\${JAVA_DEFAULT_OPTS-\\$/,/}"$/p' debian/sysload-exporter.launcher |
-    sed -e '1d' -e 's/}"$//' -e 's/\\$//' | tr '\n' ' ')
-[ -n "$flags" ] || { echo "bare-floor: cannot read the flags from the launcher" >&2; exit 1; }
-export MALLOC_ARENA_MAX=2
-
 # Its own class list: a short run with one scrape, then the dump, as postinst does.
-# shellcheck disable=SC2086
-java $flags -XX:DumpLoadedClassList="$work/bare.classlist" -jar "$work/bare.jar" "$PORT_OWN" &
-p=$!
+JAVA_OPTS="-XX:DumpLoadedClassList=$work/bare.classlist" SYSLOAD_EXPORTER_CDS_ARCHIVE='' \
+    start_exporter "$work/bare.jar" "$work/list.log" "$PORT_OWN"
 for _ in $(seq 50); do curl -fs -o /dev/null "http://127.0.0.1:$PORT_OWN/metrics" && break; sleep 0.1; done
 sleep 1
-kill "$p"; wait "$p" 2>/dev/null || true
-java -Xshare:dump -XX:+UseSerialGC -XX:SharedClassListFile="$work/bare.classlist" \
-    -XX:SharedArchiveFile="$work/bare.jsa" -cp "$work/bare.jar" >"$work/dump.log" 2>&1
+stop_process "$EXPORTER_PID"
+wait "$EXPORTER_PID" 2>/dev/null || true
+dump_cds "$work/bare.classlist" "$work/bare.jar" "$work/bare.jsa"
 
-# shellcheck disable=SC2086
-java $flags -XX:SharedArchiveFile="$work/bare.jsa" -jar "$work/bare.jar" "$PORT_OWN" &
-own=$!
-pids+=("$own")
-# shellcheck disable=SC2086
-java $flags -jar "$work/bare.jar" "$PORT_DEFAULT" &
-default=$!
-pids+=("$default")
+SYSLOAD_EXPORTER_CDS_ARCHIVE="$work/bare.jsa" start_exporter "$work/bare.jar" "$work/own.log" "$PORT_OWN"
+own=$EXPORTER_PID
+SYSLOAD_EXPORTER_CDS_ARCHIVE='' start_exporter "$work/bare.jar" "$work/default.log" "$PORT_DEFAULT"
+default=$EXPORTER_PID
 (
     while true; do
         curl -s -o /dev/null "http://127.0.0.1:$PORT_OWN/metrics" || true
@@ -86,7 +69,7 @@ pids+=("$default")
         sleep 1
     done
 ) &
-pids+=("$!")
+on_exit stop_process "$!"
 
 sleep "$WAIT"
 rss() { awk '$1 == "VmRSS:" {printf "%.1f MB", $2 / 1024}' "/proc/$1/status"; }

@@ -9,23 +9,24 @@
 # performance goal is read after 10 minutes: WARMUP=510 with a 90 s window). The exporter
 # runs through debian/sysload-exporter.launcher, so with the JVM flags the package ships
 # (JAVA_OPTS may add more), and with a class-data archive dumped from the package's class
-# list for this jar, as the package's postinst does (CDS=0 runs without one).
+# list for this jar by the package's own dump script (CDS=0 runs without one).
 #
 # SCRAPER=prometheus (default): Debian's Prometheus scrapes both exporters every second, as
 # in production (one kept-alive connection per target). SCRAPER=curl: a new connection per
 # scrape, the costlier case for an HTTP server. Needs: prometheus, prometheus-node-exporter,
 # wrk, curl. Loopback only; every process it starts is stopped on exit.
 set -euo pipefail
-cd "$(dirname "$0")/../../.."
+# shellcheck source=src/test/shell/lib.sh
+. "$(dirname "$0")/../shell/lib.sh"
 
 WINDOW=${1:-90}
 JAR=${2:-target/sysload-exporter.jar}
 WARMUP=${WARMUP:-30}
 SCRAPER=${SCRAPER:-prometheus}
 CDS=${CDS:-1}
-EXPORTER_PORT=${EXPORTER_PORT:-29858}
-NODE_PORT=${NODE_PORT:-29100}
-PROMETHEUS_PORT=${PROMETHEUS_PORT:-29090}
+EXPORTER_PORT=${EXPORTER_PORT:-$(free_port)}
+NODE_PORT=${NODE_PORT:-$(free_port)}
+PROMETHEUS_PORT=${PROMETHEUS_PORT:-$(free_port)}
 WRK_ARGS=${WRK_ARGS:--t2 -c16 -d10s}
 
 for tool in prometheus prometheus-node-exporter wrk curl; do
@@ -34,31 +35,20 @@ done
 [ -s "$JAR" ] || { echo "resource-use: no $JAR (mvn -B -DskipTests package)" >&2; exit 2; }
 case $SCRAPER in prometheus|curl) ;; *) echo "resource-use: SCRAPER is prometheus or curl" >&2; exit 2 ;; esac
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
+work=$WORK
 archive=
 if [ "$CDS" = 1 ]; then
     # What postinst does, for this jar at its path here.
     archive=$work/sysload-exporter.jsa
-    java -Xshare:dump -XX:+UseSerialGC -XX:SharedClassListFile=debian/sysload-exporter.classlist \
-        -XX:SharedArchiveFile="$archive" -cp "$JAR" >"$work/dump.log" 2>&1 ||
-        { echo "resource-use: class-data dump failed, see below" >&2; cat "$work/dump.log" >&2; exit 1; }
+    dump_cds debian/sysload-exporter.classlist "$JAR" "$archive"
 fi
 
-SYSLOAD_EXPORTER_JAR="$JAR" SYSLOAD_EXPORTER_CDS_ARCHIVE="$archive" sh debian/sysload-exporter.launcher \
-    --web.listen-address=127.0.0.1:$EXPORTER_PORT >/dev/null 2>&1 &
-exporter=$!
-pids+=("$exporter")
-prometheus-node-exporter --web.listen-address=127.0.0.1:$NODE_PORT >/dev/null 2>&1 &
+SYSLOAD_EXPORTER_CDS_ARCHIVE="$archive" start_exporter "$JAR" /dev/null \
+    --web.listen-address="127.0.0.1:$EXPORTER_PORT"
+exporter=$EXPORTER_PID
+prometheus-node-exporter --web.listen-address="127.0.0.1:$NODE_PORT" >/dev/null 2>&1 &
 node=$!
-pids+=("$node")
+on_exit stop_process "$node"
 
 # 1 scrape a second of each, for the whole run.
 if [ "$SCRAPER" = prometheus ]; then
@@ -73,8 +63,8 @@ scrape_configs:
     static_configs: [{targets: ['127.0.0.1:$NODE_PORT']}]
 YAML
     prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/data" \
-        --web.listen-address=127.0.0.1:$PROMETHEUS_PORT >"$work/prometheus.log" 2>&1 &
-    pids+=("$!")
+        --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" >"$work/prometheus.log" 2>&1 &
+    on_exit stop_process "$!"
 else
     (
         while true; do
@@ -83,7 +73,7 @@ else
             sleep 1
         done
     ) &
-    pids+=("$!")
+    on_exit stop_process "$!"
 fi
 
 hz=$(getconf CLK_TCK)
@@ -123,10 +113,10 @@ for r in json.load(sys.stdin)["data"]["result"]:
 fi
 
 for target in "sysload-exporter $EXPORTER_PORT" "node_exporter $NODE_PORT"; do
-    set -- $target
-    echo "--- wrk $WRK_ARGS --latency http://127.0.0.1:$2/metrics ($1)"
-    # shellcheck disable=SC2086
-    wrk $WRK_ARGS --latency "http://127.0.0.1:$2/metrics" |
+    read -r name port <<<"$target"
+    echo "--- wrk $WRK_ARGS --latency http://127.0.0.1:$port/metrics ($name)"
+    # shellcheck disable=SC2086 # WRK_ARGS is a list of words
+    wrk $WRK_ARGS --latency "http://127.0.0.1:$port/metrics" |
         grep -E 'Requests/sec|Non-2xx|Socket errors| 99%| 50%'
 done
 echo "sysload-exporter after wrk: rss $(awk -v k="$(kb "$exporter" VmRSS)" 'BEGIN {printf "%.1f", k / 1024}') MB"

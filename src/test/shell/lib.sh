@@ -1,0 +1,102 @@
+# shellcheck shell=bash
+# What the scripts under src/test share: cleanup at exit, a free port, starting the exporter
+# the way the package does (debian/'s launcher and JVM flags, a jar of this checkout), waiting
+# for its first sample, and the class-data dump. Sourced, after `set -euo pipefail`:
+#
+#   . "$(dirname "$0")/../shell/lib.sh"
+#
+# It changes into the checkout's top directory, so that relative paths such as
+# target/sysload-exporter.jar mean the same from wherever the script was started.
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
+cd "$REPO" || exit 1
+SCRIPT=$(basename "$0" .sh)
+
+die() {
+    echo "$SCRIPT: $*" >&2
+    exit 1
+}
+
+# on_exit COMMAND...: runs COMMAND when the script exits, however it exits; the last one
+# registered runs first, so what was started last is stopped first.
+_exit_commands=()
+on_exit() {
+    _exit_commands+=("$(printf '%q ' "$@")")
+}
+_run_exit_commands() {
+    local i
+    for ((i = ${#_exit_commands[@]} - 1; i >= 0; i--)); do
+        eval "${_exit_commands[i]}" || true
+    done
+}
+trap _run_exit_commands EXIT
+
+# WORK: a temporary directory of the script's, removed at exit.
+WORK=$(mktemp -d)
+on_exit rm -rf "$WORK"
+
+# free_port: a loopback TCP port that nothing answers on, chosen at random so that scripts
+# running side by side do not race for the same one.
+free_port() {
+    local port _
+    for _ in $(seq 100); do
+        port=$((20000 + RANDOM % 30000))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            echo "$port"
+            return 0
+        fi
+    done
+    die "no free loopback port found"
+}
+
+# stop_process PID: SIGTERM, then SIGKILL if it still runs 2 s later.
+stop_process() {
+    local pid=$1 _
+    kill -0 "$pid" 2>/dev/null || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 20); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+}
+
+# The JVM flags file the package ships; the launcher reads it, and so does anything here that
+# runs a JVM as the package would.
+JVM_FLAGS_FILE=$REPO/debian/sysload-exporter.jvm-flags
+
+# start_exporter JAR LOG ARG...: starts JAR through debian/'s launcher with the package's JVM
+# flags (JAVA_OPTS and SYSLOAD_EXPORTER_CDS_ARCHIVE from the environment pass through), its
+# output in LOG; sets EXPORTER_PID, and stops it at exit. Run it in the script's own shell,
+# not in $(...), or EXPORTER_PID is lost.
+start_exporter() {
+    local jar=$1 log=$2
+    shift 2
+    [ -s "$jar" ] || die "$jar missing (mvn -B -q package -DskipTests)"
+    SYSLOAD_EXPORTER_JAR="$jar" SYSLOAD_EXPORTER_JVM_FLAGS="$JVM_FLAGS_FILE" \
+        sh "$REPO/debian/sysload-exporter.launcher" "$@" >"$log" 2>&1 &
+    EXPORTER_PID=$!
+    on_exit stop_process "$EXPORTER_PID"
+}
+
+# wait_first_sample URL PID LOG [SECONDS]: until URL serves a sysload sample (two readings, one
+# refresh interval apart); dies, showing LOG, if PID exits or SECONDS (default 30) pass first.
+wait_first_sample() {
+    local url=$1 pid=$2 log=$3 deadline=$((SECONDS + ${4:-30}))
+    until curl -fsS "$url" 2>/dev/null | grep -q '^sysload_sysload '; do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            cat "$log" >&2
+            die "the exporter exited before its first sample"
+        fi
+        [ "$SECONDS" -lt "$deadline" ] || { cat "$log" >&2; die "no sample on $url within ${4:-30} s"; }
+        sleep 0.1
+    done
+}
+
+# dump_cds CLASSLIST JAR ARCHIVE: the class-data dump that the package's postinst makes, with
+# the same script; dies with the JVM's output if it fails.
+dump_cds() {
+    local out
+    out=$(sh "$REPO/debian/sysload-exporter.dump-cds" "$1" "$2" "$3" 2>&1 </dev/null) ||
+        { printf '%s\n' "$out" >&2; die "class-data dump of $2 failed"; }
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs shellcheck over every shell script of the checkout: the files git tracks whose first line
+# runs sh or bash, and the *.sh files (sourced ones have none), so that a new script is
+# checked without being named here. Fixture trees are data, not scripts. .ci/run runs it.
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+
+command -v shellcheck >/dev/null || { echo "shellcheck-all: shellcheck missing (apt-get install shellcheck)" >&2; exit 2; }
+scripts=()
+while IFS= read -r -d '' f; do
+    if [ ! -f "$f" ] || [ -L "$f" ]; then continue; fi
+    if [[ $f == *.sh ]] || head -n 1 "$f" | grep -Eq '^#!(/usr/bin/env )?/?([a-z/]*/)?(ba)?sh( |$)'; then
+        scripts+=("$f")
+    fi
+done < <(git ls-files -z -- . ':!src/test/resources')
+shellcheck --external-sources "${scripts[@]}"
+echo "shellcheck-all: ${#scripts[@]} scripts, no finding"
