@@ -62,14 +62,7 @@ SYSLOAD_EXPORTER_CDS_ARCHIVE="$work/bare.jsa" start_exporter "$work/bare.jar" "$
 own=$EXPORTER_PID
 SYSLOAD_EXPORTER_CDS_ARCHIVE='' start_exporter "$work/bare.jar" "$work/default.log" "$PORT_DEFAULT"
 default=$EXPORTER_PID
-(
-    while true; do
-        curl -s -o /dev/null "http://127.0.0.1:$PORT_OWN/metrics" || true
-        curl -s -o /dev/null "http://127.0.0.1:$PORT_DEFAULT/metrics" || true
-        sleep 1
-    done
-) &
-on_exit stop_process "$!"
+scrape_every_second "http://127.0.0.1:$PORT_OWN/metrics" "http://127.0.0.1:$PORT_DEFAULT/metrics"
 
 sleep "$WAIT"
 rss() { awk '$1 == "VmRSS:" {printf "%.1f MB", $2 / 1024}' "/proc/$1/status"; }

@@ -66,14 +66,7 @@ YAML
         --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" >"$work/prometheus.log" 2>&1 &
     on_exit stop_process "$!"
 else
-    (
-        while true; do
-            curl -s -o /dev/null "http://127.0.0.1:$EXPORTER_PORT/metrics" || true
-            curl -s -o /dev/null "http://127.0.0.1:$NODE_PORT/metrics" || true
-            sleep 1
-        done
-    ) &
-    on_exit stop_process "$!"
+    scrape_every_second "http://127.0.0.1:$EXPORTER_PORT/metrics" "http://127.0.0.1:$NODE_PORT/metrics"
 fi
 
 hz=$(getconf CLK_TCK)

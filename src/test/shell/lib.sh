@@ -93,6 +93,17 @@ wait_first_sample() {
     done
 }
 
+# scrape_every_second URL...: in the background until exit, a new connection per scrape.
+scrape_every_second() {
+    (
+        while true; do
+            for url in "$@"; do curl -s -o /dev/null "$url" || true; done
+            sleep 1
+        done
+    ) &
+    on_exit stop_process "$!"
+}
+
 # dump_cds CLASSLIST JAR ARCHIVE: the class-data dump that the package's postinst makes, with
 # the same script; dies with the JVM's output if it fails.
 dump_cds() {

@@ -27,19 +27,6 @@ record Config(
         disks = List.copyOf(disks);
     }
 
-    /** Without a web config file: plain HTTP, no authentication. */
-    Config(
-            InetSocketAddress listen,
-            String telemetryPath,
-            Path procfs,
-            Path sysfs,
-            int refreshSeconds,
-            List<String> nics,
-            List<String> disks,
-            double interruptThreshold) {
-        this(listen, telemetryPath, procfs, sysfs, refreshSeconds, nics, disks, interruptThreshold, WebSecurity.none());
-    }
-
     long intervalNanos() {
         return refreshSeconds * 1_000_000_000L;
     }

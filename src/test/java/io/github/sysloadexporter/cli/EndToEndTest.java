@@ -7,7 +7,6 @@ import io.github.sysloadexporter.testing.Fixtures;
 import io.github.sysloadexporter.testing.Http;
 import io.github.sysloadexporter.testing.Readme;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,9 +39,7 @@ class EndToEndTest {
     @BeforeEach
     void start() throws IOException {
         writeProc(proc, 0);
-        Config config =
-                new Config(new InetSocketAddress("127.0.0.1", 0), "/metrics", proc, SYSFS, 1, List.of(), List.of(), 40);
-        daemon = Daemon.start(config, nanos::get, wall::get, new ProcessStatsReader(), false);
+        daemon = TestDaemon.start(proc, SYSFS, nanos::get, wall::get);
     }
 
     @AfterEach

@@ -7,11 +7,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.github.sysloadexporter.testing.Http;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -53,9 +51,7 @@ class FaultInjectionTest {
     /** The daemon over the test's procfs and this sysfs, after its first interval (step 0 to 1). */
     void startOn(Path sysfs) throws IOException {
         EndToEndTest.writeProc(proc, 0);
-        Config config =
-                new Config(new InetSocketAddress("127.0.0.1", 0), "/metrics", proc, sysfs, 1, List.of(), List.of(), 40);
-        daemon = Daemon.start(config, nanos::get, wall::get, new ProcessStatsReader(), false);
+        daemon = TestDaemon.start(proc, sysfs, nanos::get, wall::get);
         daemon.sampler().tick();
         step(1);
     }

@@ -3,7 +3,6 @@ package io.github.sysloadexporter.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.sysloadexporter.testing.Fixtures;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,7 +13,7 @@ class UnknownNamesTest {
     static final Path SYS = Fixtures.sysfs("virtio-2cpu");
 
     static Config config(List<String> nics, List<String> disks) {
-        return new Config(new InetSocketAddress("127.0.0.1", 0), "/metrics", PROC, SYS, 1, nics, disks, 40);
+        return TestDaemon.config(PROC, SYS, nics, disks);
     }
 
     @Test

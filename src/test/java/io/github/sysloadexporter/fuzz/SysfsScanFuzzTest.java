@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.github.sysloadexporter.detect.Disk;
 import io.github.sysloadexporter.detect.DiskDetector;
-import io.github.sysloadexporter.detect.DiskScan;
-import io.github.sysloadexporter.detect.Excluded;
 import io.github.sysloadexporter.detect.Nic;
 import io.github.sysloadexporter.detect.NicDetector;
 import io.github.sysloadexporter.detect.NicScan;
@@ -21,7 +18,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -85,76 +84,88 @@ class SysfsScanFuzzTest {
     }
 
     private static void nics(SysfsTree tree, long bound) {
-        Path top = tree.root.resolve("class/net");
-        List<String> listed = list(top);
-        NicScan scan;
-        try {
-            scan = NicDetector.scan(tree.root);
-        } catch (IOException e) {
-            if (listed != null) {
-                fail("NicDetector.scan threw " + e + ", yet class/net lists: " + listed + "\n" + tree.describe(), e);
-            }
+        NicScan scan = check(
+                tree,
+                bound,
+                "class/net",
+                "interface",
+                NicDetector::scan,
+                s -> Stream.concat(
+                                s.nics().stream().map(n -> new Entry(n.name(), n.why())),
+                                s.excluded().stream().map(x -> new Entry(x.name(), x.why())))
+                        .toList());
+        if (scan == null) {
             return;
         }
-        if (listed == null) {
-            fail("NicDetector.scan returned, yet class/net does not list\n" + tree.describe());
-        }
-        List<String> seen = new ArrayList<>();
         for (Nic n : scan.nics()) {
-            seen.add(n.name());
             n.busDevice().ifPresent(v -> assertTrue(VIRTIO.matcher(v).matches(), () -> "bus device " + v));
             n.pciAddress().ifPresent(p -> assertTrue(PCI.matcher(p).matches(), () -> "PCI function " + p));
             for (int irq : n.msiIrqs()) {
                 assertTrue(irq >= 0, () -> n.name() + ": negative MSI IRQ " + irq);
             }
-            assertTrue(
-                    n.why() != null && n.why().length() <= bound,
-                    () -> n.name() + ": reason of " + n.why().length() + " chars\n" + tree.describe());
         }
-        for (Excluded x : scan.excluded()) {
-            seen.add(x.name());
+    }
+
+    private static void disks(SysfsTree tree, long bound) {
+        check(
+                tree,
+                bound,
+                "block",
+                "device",
+                DiskDetector::scan,
+                s -> Stream.concat(
+                                s.disks().stream().map(d -> new Entry(d.name(), d.why())),
+                                s.excluded().stream().map(x -> new Entry(x.name(), x.why())))
+                        .toList());
+    }
+
+    /** One name a scan gave, watched or excluded, and why. */
+    private record Entry(String name, String why) {}
+
+    private interface Scan<S> {
+        S run(Path sysfs) throws IOException;
+    }
+
+    /**
+     * What both scans promise of their directory: an IOException only when it cannot be listed;
+     * otherwise every entry of it once, watched or excluded, each with a reason of bounded length.
+     *
+     * @return the scan, or null when it (rightly) threw
+     */
+    private static <S> S check(
+            SysfsTree tree,
+            long bound,
+            String dir,
+            String entryKind,
+            Scan<S> scanner,
+            Function<S, List<Entry>> entries) {
+        List<String> listed = list(tree.root.resolve(dir));
+        S scan;
+        try {
+            scan = scanner.run(tree.root);
+        } catch (IOException e) {
+            if (listed != null) {
+                fail("the scan of " + dir + " threw " + e + ", yet it lists: " + listed + "\n" + tree.describe(), e);
+            }
+            return null;
+        }
+        if (listed == null) {
+            fail("the scan of " + dir + " returned, yet it does not list\n" + tree.describe());
+        }
+        List<String> seen = new ArrayList<>();
+        for (Entry entry : entries.apply(scan)) {
+            seen.add(entry.name());
             assertTrue(
-                    x.why() != null && x.why().length() <= bound,
-                    () -> x.name() + ": reason of " + x.why().length() + " chars\n" + tree.describe());
+                    entry.why() != null && entry.why().length() <= bound,
+                    () -> entry.name() + ": reason of " + entry.why().length() + " chars\n" + tree.describe());
         }
         seen.sort(null);
         assertEquals(
                 listed,
                 seen,
-                () -> "every interface of class/net, each once, either watched or excluded\n" + tree.describe());
-    }
-
-    private static void disks(SysfsTree tree, long bound) {
-        Path top = tree.root.resolve("block");
-        List<String> listed = list(top);
-        DiskScan scan;
-        try {
-            scan = DiskDetector.scan(tree.root);
-        } catch (IOException e) {
-            if (listed != null) {
-                fail("DiskDetector.scan threw " + e + ", yet block lists: " + listed + "\n" + tree.describe(), e);
-            }
-            return;
-        }
-        if (listed == null) {
-            fail("DiskDetector.scan returned, yet block does not list\n" + tree.describe());
-        }
-        List<String> seen = new ArrayList<>();
-        for (Disk d : scan.disks()) {
-            seen.add(d.name());
-            assertTrue(
-                    d.why() != null && d.why().length() <= bound,
-                    () -> d.name() + ": reason of " + d.why().length() + " chars\n" + tree.describe());
-        }
-        for (Excluded x : scan.excluded()) {
-            seen.add(x.name());
-            assertTrue(
-                    x.why() != null && x.why().length() <= bound,
-                    () -> x.name() + ": reason of " + x.why().length() + " chars\n" + tree.describe());
-        }
-        seen.sort(null);
-        assertEquals(
-                listed, seen, () -> "every device of block, each once, either watched or excluded\n" + tree.describe());
+                () -> "every " + entryKind + " of " + dir + ", each once, either watched or excluded\n"
+                        + tree.describe());
+        return scan;
     }
 
     /** The sorted names in a directory, or null if it cannot be listed. */
