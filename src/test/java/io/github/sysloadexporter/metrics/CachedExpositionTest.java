@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sysloadexporter.sysload.ProcessStats;
+import io.github.sysloadexporter.sysload.Published;
 import io.github.sysloadexporter.testing.Http;
 import io.github.sysloadexporter.web.WebSecurity;
 import io.prometheus.client.Collector;
@@ -11,6 +13,7 @@ import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.exporter.common.TextFormat;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -20,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /** Scrapes between two samples are served the bytes rendered once for the sample. */
 class CachedExpositionTest {
     final AtomicInteger collects = new AtomicInteger();
-    final AtomicReference<Object> sample = new AtomicReference<>(new Object());
+    final AtomicReference<Published> sample = new AtomicReference<>(published());
     final Http http = new Http();
     MetricsServer server;
 
@@ -47,6 +50,11 @@ class CachedExpositionTest {
         server.close();
     }
 
+    /** A new value of the sampler's, as it publishes one per sample. */
+    static Published published() {
+        return new Published(null, 0, 0, 0, ProcessStats.UNKNOWN, Map.of());
+    }
+
     Http.Response get(String path, String... headers) throws Exception {
         return http.get(server.port(), path, headers);
     }
@@ -59,7 +67,7 @@ class CachedExpositionTest {
         assertEquals(1, collects.get());
         assertTrue(first.contains("renders 1.0\n"), first);
 
-        sample.set(new Object()); // the sampler published a new sample
+        sample.set(published()); // the sampler published a new sample
         String third = get("/metrics").body();
         assertNotEquals(first, third);
         assertEquals(2, collects.get());
@@ -97,7 +105,7 @@ class CachedExpositionTest {
         assertEquals(om.body(), get("/metrics", "Accept", accept).body());
         assertEquals(2, collects.get());
 
-        sample.set(new Object());
+        sample.set(published());
         assertTrue(get("/metrics", "Accept", accept).body().contains("\nrenders 3.0\n"));
         assertEquals(3, collects.get());
     }
