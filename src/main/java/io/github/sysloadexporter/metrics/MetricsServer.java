@@ -25,11 +25,15 @@ import java.util.function.Supplier;
  * The HTTP side: the exposition of the current sample (rendered by simpleclient once per
  * sample, see {@link CachedExposition}) on the telemetry path, a small landing page on
  * {@code /}, 404 for anything else, on a JDK HttpServer whose threads we bound ourselves
- * (simpleclient's own HTTPServer would claim {@code /} for metrics).
+ * (simpleclient's own HTTPServer would claim {@code /} for metrics). Both pages answer GET
+ * and HEAD, and 405 to any other method.
  */
 public final class MetricsServer implements AutoCloseable {
     /** Handler threads at most: so many scrapes are served at once. */
     public static final int THREADS = 4;
+
+    private static final byte[] METHOD_NOT_ALLOWED =
+            "405 method not allowed: GET or HEAD\n".getBytes(StandardCharsets.UTF_8);
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -90,7 +94,7 @@ public final class MetricsServer implements AutoCloseable {
         server.createContext(telemetryPath, web.guard(exchange -> {
             if (!exchange.getRequestURI().getPath().equals(telemetryPath)) {
                 notFound(exchange);
-            } else {
+            } else if (readOnly(exchange)) {
                 metrics.handle(exchange);
             }
         }));
@@ -99,7 +103,7 @@ public final class MetricsServer implements AutoCloseable {
             server.createContext("/", web.guard(exchange -> {
                 if (!exchange.getRequestURI().getPath().equals("/")) {
                     notFound(exchange);
-                } else {
+                } else if (readOnly(exchange)) {
                     // Rendered per request: it is rare, and shows what the current sample watches.
                     Responses.send(
                             exchange,
@@ -222,6 +226,17 @@ public final class MetricsServer implements AutoCloseable {
             }
         }
         return out.toString();
+    }
+
+    /** The pages are read-only: GET and HEAD pass, anything else gets 405 (false). */
+    private static boolean readOnly(HttpExchange exchange) throws IOException {
+        String method = exchange.getRequestMethod();
+        if (method.equals("GET") || method.equals("HEAD")) {
+            return true;
+        }
+        exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+        Responses.send(exchange, 405, "text/plain; charset=utf-8", METHOD_NOT_ALLOWED);
+        return false;
     }
 
     private static void notFound(HttpExchange exchange) throws IOException {

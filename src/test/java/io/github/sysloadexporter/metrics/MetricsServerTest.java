@@ -21,7 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The server's pages, as an HTTP client meets them. */
+/** The server's pages and methods, as an HTTP client meets them. */
 class MetricsServerTest {
     static final BuildInfo BUILD = new BuildInfo("1.2.3", "17.0.99");
 
@@ -57,6 +57,24 @@ class MetricsServerTest {
 
     static String landing(Published p) {
         return new String(MetricsServer.landingPage("/metrics", BUILD, p), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void onlyGetAndHeadAre405ElsewhereOn404() throws Exception {
+        for (String path : List.of("/metrics", "/")) {
+            for (String method : List.of("POST", "PUT", "DELETE", "OPTIONS", "PATCH")) {
+                Http.Raw r = http.send(method, server.port(), path);
+                assertEquals(405, r.status(), method + " " + path);
+                assertEquals("GET, HEAD", r.headers().firstValue("Allow").orElseThrow(), method + " " + path);
+                assertFalse(r.text().contains("sysload_sysload"), r.text());
+            }
+            assertEquals(200, http.send("GET", server.port(), path).status(), path);
+            assertEquals(200, http.send("HEAD", server.port(), path).status(), path);
+        }
+        for (String path : List.of("/nope", "/metrics/", "/metricsx")) {
+            assertEquals(404, http.send("GET", server.port(), path).status(), path);
+            assertEquals(404, http.send("POST", server.port(), path).status(), path);
+        }
     }
 
     @Test
