@@ -349,6 +349,16 @@ public final class Sampler implements AutoCloseable {
                     now,
                     "skipped " + skipped.count() + " unparsable line(s), the rest of the file counts: "
                             + skipped.first().get(0).getMessage());
+            // At debug each line, as far as the parser kept them (a file of garbage keeps a few).
+            for (ProcfsFormatException line : skipped.first()) {
+                log.debug("line skipped: {}", line.getMessage());
+            }
+            if (skipped.count() > skipped.first().size()) {
+                log.debug(
+                        "{} more line(s) of {} skipped, not kept",
+                        skipped.count() - skipped.first().size(),
+                        source.label());
+            }
         }
         health.put(source, new SourceHealth(true, h.failures(), h.skippedLines() + skipped.count()));
     }

@@ -41,6 +41,7 @@ class SamplerTest {
 
         boolean broken;
         boolean interruptsBroken;
+        Skipped diskstatsSkipped = Skipped.NONE;
 
         @Override
         public ProcStat stat() throws ProcfsFormatException {
@@ -57,7 +58,7 @@ class SamplerTest {
 
         @Override
         public DiskStats diskStats() {
-            return new DiskStats(List.of(new DiskStat(254, 0, "vda", 0)), Set.of(), Skipped.NONE);
+            return new DiskStats(List.of(new DiskStat(254, 0, "vda", 0)), Set.of(), diskstatsSkipped);
         }
 
         @Override
@@ -280,5 +281,32 @@ class SamplerTest {
                         "NIC eth0: receive interrupts now on CPU 0 (were on CPU 1)"),
                 log.at(Level.INFO));
         assertEquals(List.of("eth0: receive interrupts now served by CPUs [0]"), log.at(Level.DEBUG));
+    }
+
+    @Test
+    void skippedLinesAreEachShownAtDebugAndWarnedOfOnceAMinute() {
+        proc.diskstatsSkipped = new Skipped(
+                5,
+                List.of(
+                        new ProcfsFormatException("/proc/diskstats", 3, "too few fields"),
+                        new ProcfsFormatException("/proc/diskstats", 4, "not a number: x")));
+        tick();
+        tick();
+        assertEquals(
+                List.of("skipped 5 unparsable line(s), the rest of the file counts: /proc/diskstats:3: too few fields"),
+                log.at(Level.WARN));
+        List<String> skipped =
+                log.at(Level.DEBUG).stream().filter(l -> l.contains("skipped")).toList();
+        assertEquals(
+                List.of(
+                        "line skipped: /proc/diskstats:3: too few fields",
+                        "line skipped: /proc/diskstats:4: not a number: x",
+                        "3 more line(s) of diskstats skipped, not kept",
+                        // the second tick: warned of already, so its summary is at debug too
+                        "skipped 5 unparsable line(s), the rest of the file counts: /proc/diskstats:3: too few fields",
+                        "line skipped: /proc/diskstats:3: too few fields",
+                        "line skipped: /proc/diskstats:4: not a number: x",
+                        "3 more line(s) of diskstats skipped, not kept"),
+                skipped);
     }
 }
