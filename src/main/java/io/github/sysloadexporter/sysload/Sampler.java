@@ -222,7 +222,7 @@ public final class Sampler implements AutoCloseable {
         readInterruptsIfDue(now);
         // At the second reading the NICs' CPUs are known (where their IRQs grew): say what is watched.
         if (!watch.started() && --readsBeforeInventory == 0) {
-            watch.start(nicIrqs, nicCpus, disks);
+            watch.start(nicIrqs, nicCpus, disks, now);
         }
         Optional<DiskStats> diskStats;
         try {
@@ -295,7 +295,7 @@ public final class Sampler implements AutoCloseable {
                 // in the scan's order (-i order): of NICs whose groups are alike, the first is si_cpu's
                 Map<String, Set<String>> before = nicIrqs;
                 nicIrqs = Collections.unmodifiableMap(new LinkedHashMap<>(nicWatch.receiveIrqs(irqs)));
-                watch.nics(before, nicIrqs);
+                watch.nics(before, nicIrqs, now);
                 Set<String> all = new HashSet<>();
                 nicIrqs.values().forEach(all::addAll);
                 if (!watchedIrqs.containsAll(all)) {

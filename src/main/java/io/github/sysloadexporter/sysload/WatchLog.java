@@ -13,20 +13,23 @@ import org.slf4j.Logger;
  * What the exporter watches, told to the operator: once at start, one line per NIC (its
  * receive IRQs and the CPUs serving them) and one per disk; after that, one line when the set
  * of NICs or of disks changes (hot-plug, a driver loaded late) and one when the CPUs serving a
- * NIC change (irqbalance). Few flows on a multi-queue NIC can make its CPUs differ at every
- * rescan, so after a line about a NIC's CPUs the next comes a minute later at the earliest,
- * telling where they are then. Lines are built only when something changed; the messages are
- * pure functions, tested as such. Driven by the sampler's thread and clock; not thread-safe.
+ * NIC change (irqbalance; a move usually takes two lines, as the rescan that spans it sees
+ * both CPUs). Few flows on a multi-queue NIC can make its CPUs differ at every rescan, so a
+ * NIC's CPU lines come at most {@value #CPU_LINES_IN_A_ROW} in a row, then one a minute while
+ * they keep changing, each telling where they are then. Lines are built only when something
+ * changed; the messages are pure functions, tested as such. Driven by the sampler's thread and
+ * clock; not thread-safe.
  */
 final class WatchLog {
+    static final int CPU_LINES_IN_A_ROW = 3;
     static final long CPU_LINE_NANOS = 60_000_000_000L;
 
     private final Logger log;
     private boolean started;
-    /** Per NIC: the CPUs last told, and when a change of them was last told (if ever). */
+    /** Per NIC: the CPUs last told, and the lines it may have now (one more each minute, up to the most in a row). */
     private final Map<String, Told> told = new HashMap<>();
 
-    private record Told(Set<Integer> cpus, boolean changeTold, long atNanos) {}
+    private record Told(Set<Integer> cpus, int lines, long sinceNanos) {}
 
     WatchLog(Logger log) {
         this.log = log;
@@ -37,12 +40,12 @@ final class WatchLog {
     }
 
     /** The inventory at start; the lines about changes follow it, none come before. */
-    void start(Map<String, Set<String>> nicIrqs, Map<String, Set<Integer>> nicCpus, Set<String> disks) {
+    void start(Map<String, Set<String>> nicIrqs, Map<String, Set<Integer>> nicCpus, Set<String> disks, long nowNanos) {
         for (String line : inventory(nicIrqs, nicCpus, disks)) {
             log.info(line);
         }
         for (String nic : nicIrqs.keySet()) {
-            told.put(nic, new Told(nicCpus.getOrDefault(nic, Set.of()), false, 0));
+            told.put(nic, new Told(nicCpus.getOrDefault(nic, Set.of()), CPU_LINES_IN_A_ROW, nowNanos));
         }
         started = true;
     }
@@ -55,14 +58,14 @@ final class WatchLog {
     }
 
     /** A rescan tied {@code after}'s NICs to these receive IRQs, where the last tied {@code before}'s. */
-    void nics(Map<String, Set<String>> before, Map<String, Set<String>> after) {
+    void nics(Map<String, Set<String>> before, Map<String, Set<String>> after, long nowNanos) {
         if (!started || before.equals(after)) {
             return;
         }
         log.info(nicsChanged(before, after));
         told.keySet().retainAll(after.keySet());
         for (String nic : after.keySet()) {
-            told.putIfAbsent(nic, new Told(Set.of(), false, 0));
+            told.putIfAbsent(nic, new Told(Set.of(), CPU_LINES_IN_A_ROW, nowNanos));
         }
     }
 
@@ -72,11 +75,15 @@ final class WatchLog {
         if (!started || t == null || cpus.equals(t.cpus())) {
             return;
         }
-        if (t.changeTold() && nowNanos - t.atNanos() < CPU_LINE_NANOS) {
-            return; // told within the minute: the next rescan after it tells where they are then
+        long minutes = (nowNanos - t.sinceNanos()) / CPU_LINE_NANOS;
+        int lines = (int) Math.min(CPU_LINES_IN_A_ROW, t.lines() + minutes);
+        if (lines == 0) {
+            return; // none left this minute: a rescan after it tells where they are then
         }
+        // a full allowance starts its minute now; a partial one keeps counting from where it was
+        long since = lines == CPU_LINES_IN_A_ROW ? nowNanos : t.sinceNanos() + minutes * CPU_LINE_NANOS;
         log.info(cpusChanged(nic, t.cpus(), cpus));
-        told.put(nic, new Told(Set.copyOf(cpus), true, nowNanos));
+        told.put(nic, new Told(Set.copyOf(cpus), lines - 1, since));
     }
 
     /** The start-up lines: each NIC in the scan's order, then each disk by name. */

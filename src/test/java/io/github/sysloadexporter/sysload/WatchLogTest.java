@@ -84,16 +84,16 @@ class WatchLogTest {
     @Test
     void nothingBeforeTheInventoryNothingWhileNothingChanges() {
         watch.disks(Set.of(), Set.of("vda"));
-        watch.nics(Map.of(), nics("eth0", Set.of("38")));
+        watch.nics(Map.of(), nics("eth0", Set.of("38")), 0);
         watch.cpus("eth0", Set.of(1), 0);
         assertEquals(List.of(), log.lines());
 
-        watch.start(nics("eth0", Set.of("38")), Map.of("eth0", Set.of(1)), Set.of("vda"));
+        watch.start(nics("eth0", Set.of("38")), Map.of("eth0", Set.of(1)), Set.of("vda"), 0);
         assertEquals(List.of("INFO watching NIC eth0: receive IRQ 38 on CPU 1", "INFO watching disk vda"), log.lines());
         log.lines().clear();
         for (int s = 10; s < 600; s += 10) {
             watch.disks(Set.of("vda"), Set.of("vda"));
-            watch.nics(nics("eth0", Set.of("38")), nics("eth0", Set.of("38")));
+            watch.nics(nics("eth0", Set.of("38")), nics("eth0", Set.of("38")), s * SECOND);
             watch.cpus("eth0", Set.of(1), s * SECOND);
         }
         assertEquals(List.of(), log.lines());
@@ -101,11 +101,11 @@ class WatchLogTest {
 
     @Test
     void hotplugIsOneLineEachTime() {
-        watch.start(nics("eth0", Set.of("38")), Map.of(), Set.of("vda"));
+        watch.start(nics("eth0", Set.of("38")), Map.of(), Set.of("vda"), 0);
         log.lines().clear();
         watch.disks(Set.of("vda"), Set.of("vda", "vdb"));
         watch.disks(Set.of("vda", "vdb"), Set.of("vda"));
-        watch.nics(nics("eth0", Set.of("38")), nics("eth0", Set.of("38"), "eth1", Set.of("40")));
+        watch.nics(nics("eth0", Set.of("38")), nics("eth0", Set.of("38"), "eth1", Set.of("40")), 90 * SECOND);
         assertEquals(
                 List.of(
                         "INFO disks changed: vdb added; watching vda, vdb",
@@ -118,22 +118,37 @@ class WatchLogTest {
         assertEquals(List.of("INFO NIC eth1: receive interrupts now on CPU 2 (none seen before)"), log.lines());
     }
 
-    /** irqbalance moves an IRQ: one line. Few flows flapping between queues: a line a minute at most. */
+    /** irqbalance moves an IRQ: told at once. Few flows flapping between queues: three lines, then one a minute. */
     @Test
-    void cpuChangesAreToldAtOnceThenAtMostOnceAMinute() {
-        watch.start(nics("eth0", Set.of("38", "39")), Map.of("eth0", Set.of(1)), Set.of());
+    void cpuChangesAreToldThreeInARowThenOnceAMinute() {
+        watch.start(nics("eth0", Set.of("38", "39")), Map.of("eth0", Set.of(1)), Set.of(), 0);
+        watch.cpus("eth0", Set.of(1), 5 * SECOND); // as at start: nothing to tell
         log.lines().clear();
-        watch.cpus("eth0", Set.of(0), 10 * SECOND); // moved: told
-        watch.cpus("eth0", Set.of(0, 1), 20 * SECOND); // flapping: held back
-        watch.cpus("eth0", Set.of(0), 30 * SECOND); // back to what was told: nothing to tell
-        watch.cpus("eth0", Set.of(1), 40 * SECOND); // held back
-        watch.cpus("eth0", Set.of(1), 60 * SECOND); // still held back (50 s since the last line)
-        watch.cpus("eth0", Set.of(1), 70 * SECOND); // a minute since the last line: where they are now
-        watch.cpus("eth0", Set.of(1), 80 * SECOND);
+        watch.cpus("eth0", Set.of(0, 1), 10 * SECOND); // the rescan that spans a move sees both
+        watch.cpus("eth0", Set.of(0), 20 * SECOND); // moved
+        watch.cpus("eth0", Set.of(1), 30 * SECOND); // and back: the third line in a row
+        watch.cpus("eth0", Set.of(0), 40 * SECOND); // held back
+        watch.cpus("eth0", Set.of(1), 50 * SECOND); // as last told: nothing to tell
+        watch.cpus("eth0", Set.of(0), 60 * SECOND); // held back
+        watch.cpus("eth0", Set.of(0), 70 * SECOND); // a minute after the first line: where they are now
+        watch.cpus("eth0", Set.of(1), 80 * SECOND); // held back
+        watch.cpus("eth0", Set.of(1), 120 * SECOND); // held back: the next minute ends at 130 s
+        watch.cpus("eth0", Set.of(1), 130 * SECOND);
         assertEquals(
                 List.of(
+                        "INFO NIC eth0: receive interrupts now on CPUs 0-1 (were on CPU 1)",
+                        "INFO NIC eth0: receive interrupts now on CPU 0 (were on CPUs 0-1)",
+                        "INFO NIC eth0: receive interrupts now on CPU 1 (were on CPU 0)",
                         "INFO NIC eth0: receive interrupts now on CPU 0 (were on CPU 1)",
                         "INFO NIC eth0: receive interrupts now on CPU 1 (were on CPU 0)"),
                 log.lines());
+
+        // quiet for three minutes: three in a row again
+        log.lines().clear();
+        watch.cpus("eth0", Set.of(0), 400 * SECOND);
+        watch.cpus("eth0", Set.of(1), 410 * SECOND);
+        watch.cpus("eth0", Set.of(0), 420 * SECOND);
+        watch.cpus("eth0", Set.of(1), 430 * SECOND);
+        assertEquals(3, log.lines().size(), log.lines().toString());
     }
 }
