@@ -6,10 +6,12 @@
 #   mvn -B -q package -DskipTests && bash src/test/cds/update-classlist.sh
 #
 # It builds nothing: it runs target/sysload-exporter.jar through the package's launcher,
-# with the packaged JVM flags and -XX:DumpLoadedClassList, on a free loopback port; waits
-# until the first sample is served; scrapes / once, /metrics in the OpenMetrics format once
-# and /metrics in the text format every half second for about 3 s, so that the classes of
-# every path a scrape takes are listed; stops it with SIGTERM and writes what it loaded.
+# with the packaged JVM flags and -XX:DumpLoadedClassList, on a free loopback port, its stderr
+# standing for the journal as under systemd (JOURNAL_STREAM naming it: no log timestamps);
+# waits until the first sample is served; scrapes / once, /metrics in the OpenMetrics format
+# gzipped once (as Prometheus asks) and /metrics in the text format every half second for
+# about 3 s, so that the classes of every path a scrape takes are listed; stops it with
+# SIGTERM and writes what it loaded.
 # Run it after a change in what the exporter loads (new code, new or upgraded libraries,
 # another JDK); ClassListIT fails when the committed list falls behind the code.
 #
@@ -30,13 +32,17 @@ base=http://127.0.0.1:$port
 # The packaged flags and the default java, as postinst dumps with; no archive, so that the
 # run loads every class itself.
 unset JAVA_HOME JAVA_DEFAULT_OPTS
-JAVA_OPTS="-XX:DumpLoadedClassList=$WORK/loaded.lst" SYSLOAD_EXPORTER_CDS_ARCHIVE='' \
+# The package runs under systemd, whose journal stamps the lines: the exporter then loads no
+# date formatting. systemd names the stream by device and inode; here the log file stands for it.
+: >"$WORK/exporter.log"
+JOURNAL_STREAM=$(stat -c %d:%i "$WORK/exporter.log") \
+    JAVA_OPTS="-XX:DumpLoadedClassList=$WORK/loaded.lst" SYSLOAD_EXPORTER_CDS_ARCHIVE='' \
     start_exporter "$JAR" "$WORK/exporter.log" --web.listen-address="127.0.0.1:$port"
 pid=$EXPORTER_PID
 wait_first_sample "$base/metrics" "$pid" "$WORK/exporter.log" 15
 
 curl -fsS -o /dev/null "$base/" || die "$base/ failed"
-curl -fsS -o /dev/null -H 'Accept: application/openmetrics-text' "$base/metrics" ||
+curl -fsS -o /dev/null --compressed -H 'Accept: application/openmetrics-text' "$base/metrics" ||
     die "OpenMetrics scrape failed"
 for _ in $(seq 6); do
     sleep 0.5

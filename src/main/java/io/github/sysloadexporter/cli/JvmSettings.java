@@ -10,8 +10,8 @@ import java.util.Properties;
  * They are made here and nowhere else, called from {@link Main#main} before anything that reads
  * them runs; the tests, which run the exporter's classes in a JVM of their own, never call it.
  *
- * <p>Two steps: {@link #beforeParse} first thing, and {@link #logLevel} once the command line
- * has given the level and before anything logs.
+ * <p>Three steps: {@link #beforeParse} and {@link #logTimestamps} first thing, and
+ * {@link #logLevel} once the command line has given the level and before anything logs.
  */
 final class JvmSettings {
     /**
@@ -39,6 +39,10 @@ final class JvmSettings {
     static final Map<String, String> DEFAULTS = defaults();
 
     static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
+    static final String SHOW_DATE_TIME = "org.slf4j.simpleLogger.showDateTime";
+    static final String DATE_TIME_FORMAT = "org.slf4j.simpleLogger.dateTimeFormat";
+    /** RFC 3339 with milliseconds and the local offset, e.g. 2025-11-24T09:30:00.123+01:00. */
+    static final String TIMESTAMP = "yyyy-MM-dd'T'HH:mm:ss.SSSXXX";
 
     private JvmSettings() {}
 
@@ -62,6 +66,22 @@ final class JvmSettings {
                 jvm.setProperty(k, v);
             }
         });
+    }
+
+    /**
+     * A timestamp on every log line, unless stderr is the journal ({@link Journal}), which
+     * stamps lines itself; -D wins. slf4j-simple reads both once, at the first logger.
+     */
+    static void logTimestamps(Properties jvm, boolean stderrIsJournal) {
+        if (stderrIsJournal) {
+            return;
+        }
+        if (jvm.getProperty(SHOW_DATE_TIME) == null) {
+            jvm.setProperty(SHOW_DATE_TIME, "true");
+        }
+        if (jvm.getProperty(DATE_TIME_FORMAT) == null) {
+            jvm.setProperty(DATE_TIME_FORMAT, TIMESTAMP);
+        }
     }
 
     /**

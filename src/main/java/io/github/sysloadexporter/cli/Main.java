@@ -120,6 +120,7 @@ public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
         JvmSettings.beforeParse(System.getProperties()); // before new CommandLine and any HTTP server
+        JvmSettings.logTimestamps(System.getProperties(), Journal.isStderr()); // before any logger
         System.exit(commandLine(new Main()).execute(args));
     }
 

@@ -3,6 +3,8 @@ package io.github.sysloadexporter.metrics;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import io.github.sysloadexporter.sysload.Published;
+import io.github.sysloadexporter.sysload.Sample;
 import io.github.sysloadexporter.web.Responses;
 import io.github.sysloadexporter.web.WebSecurity;
 import io.prometheus.client.CollectorRegistry;
@@ -10,6 +12,7 @@ import io.prometheus.client.exporter.HTTPServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
@@ -22,11 +25,15 @@ import java.util.function.Supplier;
  * The HTTP side: the exposition of the current sample (rendered by simpleclient once per
  * sample, see {@link CachedExposition}) on the telemetry path, a small landing page on
  * {@code /}, 404 for anything else, on a JDK HttpServer whose threads we bound ourselves
- * (simpleclient's own HTTPServer would claim {@code /} for metrics).
+ * (simpleclient's own HTTPServer would claim {@code /} for metrics). Both pages answer GET
+ * and HEAD, and 405 to any other method.
  */
 public final class MetricsServer implements AutoCloseable {
     /** Handler threads at most: so many scrapes are served at once. */
     public static final int THREADS = 4;
+
+    private static final byte[] METHOD_NOT_ALLOWED =
+            "405 method not allowed: GET or HEAD\n".getBytes(StandardCharsets.UTF_8);
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -48,22 +55,37 @@ public final class MetricsServer implements AutoCloseable {
         return start(address, telemetryPath, registry, WebSecurity.none());
     }
 
-    /** As above, with TLS, basic authentication and headers of {@code --web.config.file}. */
+    /**
+     * As above, with TLS, basic authentication and headers of {@code --web.config.file}; the
+     * exposition is rendered at every scrape and the landing page lists nothing as watched.
+     */
     public static MetricsServer start(
             InetSocketAddress address, String telemetryPath, CollectorRegistry registry, WebSecurity web)
             throws IOException {
-        return start(address, telemetryPath, registry, Object::new, web);
+        return start(address, telemetryPath, registry, Object::new, () -> Published.NOTHING_YET, web);
     }
 
     /**
-     * As above, and the text exposition is rendered once per {@code sampleVersion}: while it
-     * returns the same object, scrapes get the bytes rendered for it.
+     * As above, for the sampler's {@code published}: the exposition is rendered once per
+     * published value (while it returns the same object, scrapes get the bytes rendered for
+     * it), and the landing page shows what its sample watches.
      */
     public static MetricsServer start(
             InetSocketAddress address,
             String telemetryPath,
             CollectorRegistry registry,
+            Supplier<Published> published,
+            WebSecurity web)
+            throws IOException {
+        return start(address, telemetryPath, registry, published, published, web);
+    }
+
+    private static MetricsServer start(
+            InetSocketAddress address,
+            String telemetryPath,
+            CollectorRegistry registry,
             Supplier<?> sampleVersion,
+            Supplier<Published> published,
             WebSecurity web)
             throws IOException {
         HttpServer server = web.createServer(address, 64);
@@ -72,17 +94,22 @@ public final class MetricsServer implements AutoCloseable {
         server.createContext(telemetryPath, web.guard(exchange -> {
             if (!exchange.getRequestURI().getPath().equals(telemetryPath)) {
                 notFound(exchange);
-                return;
+            } else if (readOnly(exchange)) {
+                metrics.handle(exchange);
             }
-            metrics.handle(exchange);
         }));
         if (!telemetryPath.equals("/")) {
-            byte[] landing = landingPage(telemetryPath);
+            BuildInfo build = BuildInfo.current();
             server.createContext("/", web.guard(exchange -> {
-                if (exchange.getRequestURI().getPath().equals("/")) {
-                    Responses.send(exchange, 200, "text/html; charset=utf-8", landing);
-                } else {
+                if (!exchange.getRequestURI().getPath().equals("/")) {
                     notFound(exchange);
+                } else if (readOnly(exchange)) {
+                    // Rendered per request: it is rare, and shows what the current sample watches.
+                    Responses.send(
+                            exchange,
+                            200,
+                            "text/html; charset=utf-8",
+                            landingPage(telemetryPath, build, published.get()));
                 }
             }));
         }
@@ -135,14 +162,81 @@ public final class MetricsServer implements AutoCloseable {
         executor.shutdownNow();
     }
 
-    private static byte[] landingPage(String telemetryPath) {
-        String path = telemetryPath.replace("&", "&amp;").replace("<", "&lt;").replace("\"", "&quot;");
-        String html = "<!DOCTYPE html>\n<html><head><title>sysload exporter</title></head>\n<body>\n"
-                + "<h1>sysload exporter</h1>\n"
-                + "<p>How close this host is to saturating its CPUs, the CPUs serving its network card's"
-                + " interrupts, or its disks, as one number from 0 to 100.</p>\n"
-                + "<p><a href=\"" + path + "\">Metrics</a></p>\n</body></html>\n";
-        return html.getBytes(StandardCharsets.UTF_8);
+    /**
+     * The landing page: what the exporter is, a link to the metrics, what it watches now (the
+     * NICs and disks of the published sample) and its version. Every name is HTML-escaped: an
+     * interface may be named almost anything.
+     */
+    static byte[] landingPage(String telemetryPath, BuildInfo build, Published published) {
+        StringBuilder html = new StringBuilder(1024)
+                .append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">")
+                .append("<title>sysload exporter</title></head>\n<body>\n")
+                .append("<h1>sysload exporter</h1>\n")
+                .append("<p>How close this host is to saturating its CPUs, the CPUs serving its network card's")
+                .append(" interrupts, or its disks, as one number from 0 to 100.</p>\n")
+                .append("<p><a href=\"")
+                .append(escape(telemetryPath))
+                .append("\">Metrics</a></p>\n")
+                .append("<h2>Watched</h2>\n");
+        Sample sample = published.sample();
+        if (sample == null) {
+            html.append(
+                    "<p>Nothing sampled yet: the first sample is published one refresh interval after start.</p>\n");
+        } else {
+            html.append("<p>Network interfaces (the CPUs serving their receive interrupts): ");
+            if (sample.nicIrqCpus().isEmpty()) {
+                html.append("none; the NIC-IRQ CPU figure is that of all CPUs");
+            }
+            String separator = "";
+            for (Map.Entry<String, Integer> nic : sample.nicIrqCpus().entrySet()) {
+                int cpus = nic.getValue();
+                html.append(separator)
+                        .append(escape(nic.getKey()))
+                        .append(" (")
+                        .append(cpus == 0 ? "none seen yet: all CPUs" : cpus == 1 ? "1 CPU" : cpus + " CPUs")
+                        .append(')');
+                separator = ", ";
+            }
+            html.append("</p>\n<p>Disks: ");
+            html.append(
+                    sample.ioUtil().isEmpty()
+                            ? "none"
+                            : escape(String.join(", ", sample.ioUtil().keySet())));
+            html.append("</p>\n");
+        }
+        html.append("<p>Version ")
+                .append(escape(build.version()))
+                .append(" (Java ")
+                .append(escape(build.javaVersion()))
+                .append(")</p>\n</body></html>\n");
+        return html.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String escape(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /** The pages are read-only: GET and HEAD pass, anything else gets 405 (false). */
+    private static boolean readOnly(HttpExchange exchange) throws IOException {
+        String method = exchange.getRequestMethod();
+        if (method.equals("GET") || method.equals("HEAD")) {
+            return true;
+        }
+        exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+        Responses.send(exchange, 405, "text/plain; charset=utf-8", METHOD_NOT_ALLOWED);
+        return false;
     }
 
     private static void notFound(HttpExchange exchange) throws IOException {

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * /proc/diskstats unreadable leaves that interval without disks; /proc/interrupts unreadable
  * keeps the NICs' last CPU groups; a failed sysfs scan keeps the last targets. A line that
  * cannot be parsed is skipped by its parser and counted here. Every problem is logged once,
- * then at most once a minute, and its end once.
+ * then at most once a minute, and its end once. What is watched is logged at the second
+ * reading, when the NICs' CPUs are known, then whenever it changes ({@link WatchLog}).
  *
  * <p>/proc/interrupts is read only to find which CPUs serve the NICs: at the first two readings
  * (so the group is known from the second sample on), then every {@link #IRQ_RESCAN_NANOS},
@@ -50,8 +51,9 @@ public final class Sampler implements AutoCloseable {
     private static final String SYSFS_NET = "sysfs class/net";
     private static final String SYSFS_BLOCK = "sysfs block";
 
-    private final Logger log = LoggerFactory.getLogger(Sampler.class);
-    private final ProblemLog problems = new ProblemLog(log, LOG_INTERVAL_NANOS);
+    private final Logger log;
+    private final ProblemLog problems;
+    private final WatchLog watch;
     private final ProcSource proc;
     private final Targets targets;
     private final SysloadCalculator calculator;
@@ -74,6 +76,7 @@ public final class Sampler implements AutoCloseable {
     private int interruptReads;
     private long lastDetectNanos;
     private boolean detected;
+    private int readsBeforeInventory = 2;
     private Targets.NicWatch nicWatch = Targets.NicWatch.NONE;
     private boolean nicIrqsStale;
     private Map<String, Set<String>> nicIrqs = Map.of();
@@ -89,6 +92,30 @@ public final class Sampler implements AutoCloseable {
             LongSupplier monotonicNanos,
             LongSupplier wallMillis,
             Supplier<ProcessStats> processStats) {
+        this(
+                proc,
+                targets,
+                calculator,
+                intervalNanos,
+                monotonicNanos,
+                wallMillis,
+                processStats,
+                LoggerFactory.getLogger(Sampler.class));
+    }
+
+    /** As above, logging to {@code log}: for the tests of what it logs. */
+    Sampler(
+            ProcSource proc,
+            Targets targets,
+            SysloadCalculator calculator,
+            long intervalNanos,
+            LongSupplier monotonicNanos,
+            LongSupplier wallMillis,
+            Supplier<ProcessStats> processStats,
+            Logger log) {
+        this.log = log;
+        this.problems = new ProblemLog(log, LOG_INTERVAL_NANOS);
+        this.watch = new WatchLog(log);
         this.proc = proc;
         this.targets = targets;
         this.calculator = calculator;
@@ -193,6 +220,10 @@ public final class Sampler implements AutoCloseable {
         read(Source.STAT, now, stat.skipped());
         detectIfDue(now);
         readInterruptsIfDue(now);
+        // At the second reading the NICs' CPUs are known (where their IRQs grew): say what is watched.
+        if (!watch.started() && --readsBeforeInventory == 0) {
+            watch.start(nicIrqs, nicCpus, disks, now);
+        }
         Optional<DiskStats> diskStats;
         try {
             DiskStats d = proc.diskStats();
@@ -226,7 +257,9 @@ public final class Sampler implements AutoCloseable {
             problems.problem(SYSFS_NET, now, "network interfaces not rescanned, keeping the last ones: " + describe(e));
         }
         try {
-            disks = Set.copyOf(targets.disks());
+            Set<String> found = Set.copyOf(targets.disks());
+            watch.disks(disks, found);
+            disks = found;
             problems.over(SYSFS_BLOCK, "block devices rescanned again");
         } catch (IOException | RuntimeException e) {
             ok = false;
@@ -260,7 +293,9 @@ public final class Sampler implements AutoCloseable {
         try {
             if (nicIrqsStale) {
                 // in the scan's order (-i order): of NICs whose groups are alike, the first is si_cpu's
+                Map<String, Set<String>> before = nicIrqs;
                 nicIrqs = Collections.unmodifiableMap(new LinkedHashMap<>(nicWatch.receiveIrqs(irqs)));
+                watch.nics(before, nicIrqs, now);
                 Set<String> all = new HashSet<>();
                 nicIrqs.values().forEach(all::addAll);
                 if (!watchedIrqs.containsAll(all)) {
@@ -271,7 +306,7 @@ public final class Sampler implements AutoCloseable {
                 watchedIrqs = Set.copyOf(all);
                 nicIrqsStale = false;
             }
-            updateIrqCpus(irqs);
+            updateIrqCpus(irqs, now);
         } catch (RuntimeException e) {
             // a fault of the exporter's own on this file: it costs the NIC groups, not the sample
             failed(Source.INTERRUPTS, now, e, "keeping the NICs' last known CPUs: ");
@@ -283,7 +318,7 @@ public final class Sampler implements AutoCloseable {
         interruptReads++;
     }
 
-    private void updateIrqCpus(Interrupts irqs) {
+    private void updateIrqCpus(Interrupts irqs, long now) {
         nicCpus.keySet().retainAll(nicIrqs.keySet());
         if (lastInterrupts == null) {
             return;
@@ -297,6 +332,7 @@ public final class Sampler implements AutoCloseable {
                     log.debug("{}: receive interrupts now served by CPUs {}", nic.getKey(), cpus);
                 }
             }
+            watch.cpus(nic.getKey(), nicCpus.getOrDefault(nic.getKey(), Set.of()), now);
         }
     }
 
@@ -313,6 +349,16 @@ public final class Sampler implements AutoCloseable {
                     now,
                     "skipped " + skipped.count() + " unparsable line(s), the rest of the file counts: "
                             + skipped.first().get(0).getMessage());
+            // At debug each line, as far as the parser kept them (a file of garbage keeps a few).
+            for (ProcfsFormatException line : skipped.first()) {
+                log.debug("line skipped: {}", line.getMessage());
+            }
+            if (skipped.count() > skipped.first().size()) {
+                log.debug(
+                        "{} more line(s) of {} skipped, not kept",
+                        skipped.count() - skipped.first().size(),
+                        source.label());
+            }
         }
         health.put(source, new SourceHealth(true, h.failures(), h.skippedLines() + skipped.count()));
     }

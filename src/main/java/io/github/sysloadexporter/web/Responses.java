@@ -12,6 +12,8 @@ public final class Responses {
         try (exchange) {
             exchange.getResponseHeaders().set("Content-Type", contentType);
             if (exchange.getRequestMethod().equals("HEAD")) {
+                // The length a GET would get; the JDK server sends no body, and warns if given one.
+                exchange.getResponseHeaders().set("Content-Length", Integer.toString(body.length));
                 exchange.sendResponseHeaders(status, -1);
                 return;
             }

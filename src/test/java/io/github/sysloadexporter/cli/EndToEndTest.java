@@ -139,8 +139,15 @@ class EndToEndTest {
     }
 
     @Test
-    void landingPageLinksToMetricsAndOtherPathsAre404() throws Exception {
-        assertTrue(scrape("/").contains("href=\"/metrics\""));
+    void landingPageLinksToMetricsShowsWhatIsWatchedAndOtherPathsAre404() throws Exception {
+        String before = scrape("/");
+        assertTrue(before.contains("href=\"/metrics\""), before);
+        assertTrue(before.contains("Nothing sampled yet"), before);
+        daemon.sampler().tick();
+        advance(1);
+        String after = scrape("/");
+        assertTrue(after.contains("(the CPUs serving their receive interrupts): eth0 (1 CPU)</p>"), after);
+        assertTrue(after.contains("<p>Disks: vda</p>"), after);
         assertEquals(404, http.get(daemon.port(), "/nope").status());
     }
 

@@ -29,12 +29,17 @@ final class ExporterProcess {
 
     /** Starts the exporter with extra JVM options (before -jar). */
     static Process start(List<String> jvmOptions, String... args) throws IOException {
+        return builder(jvmOptions, args).start();
+    }
+
+    /** The exporter's command line, for a test that sets its environment or redirects its output. */
+    static ProcessBuilder builder(List<String> jvmOptions, String... args) {
         List<String> cmd = new ArrayList<>(
                 List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m"));
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-jar", jar().toString()));
         cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).start();
+        return new ProcessBuilder(cmd);
     }
 
     private static Path jar() {

@@ -45,6 +45,23 @@ class JvmSettingsTest {
         assertEquals("debug", jvm.getProperty(JvmSettings.LOG_LEVEL));
     }
 
+    @Test
+    void timestampsUnlessTheJournalStampsTheLines() {
+        Properties terminal = new Properties();
+        JvmSettings.logTimestamps(terminal, false);
+        assertEquals("true", terminal.getProperty(JvmSettings.SHOW_DATE_TIME));
+        assertEquals("yyyy-MM-dd'T'HH:mm:ss.SSSXXX", terminal.getProperty(JvmSettings.DATE_TIME_FORMAT));
+
+        Properties journal = new Properties();
+        JvmSettings.logTimestamps(journal, true);
+        assertEquals(0, journal.size());
+
+        Properties given = new Properties();
+        given.setProperty(JvmSettings.SHOW_DATE_TIME, "false");
+        JvmSettings.logTimestamps(given, false);
+        assertEquals("false", given.getProperty(JvmSettings.SHOW_DATE_TIME));
+    }
+
     /** The one place: no other main class sets, clears or replaces a system property. */
     @Test
     void noOtherClassChangesSystemProperties() throws IOException {

@@ -60,6 +60,7 @@ class ProcessIT {
             assertTrue(body.contains("\nsysload_sysload "), body);
             assertTrue(body.contains("sysload_si_cpu{mode=\"idle\",}"), body);
             assertTrue(body.contains("process_resident_memory_bytes "), body);
+            servesAsPrometheusExpects(port);
 
             long start = System.nanoTime();
             signal(p, "TERM");
@@ -77,6 +78,21 @@ class ProcessIT {
         } finally {
             p.destroyForcibly();
         }
+    }
+
+    /** gzip when asked, 405 to a method that is not GET or HEAD, a landing page naming the version. */
+    static void servesAsPrometheusExpects(int port) throws Exception {
+        Http http = new Http();
+        Http.Raw gz = http.send("GET", port, "/metrics", "Accept-Encoding", "gzip");
+        assertEquals(200, gz.status());
+        assertEquals("gzip", gz.headers().firstValue("Content-Encoding").orElse(""));
+        assertTrue(gz.text().contains("\nsysload_sysload "), gz.text());
+        Http.Raw post = http.send("POST", port, "/metrics");
+        assertEquals(405, post.status());
+        assertEquals("GET, HEAD", post.headers().firstValue("Allow").orElse(""));
+        String landing = http.get(port, "/").body();
+        assertTrue(landing.matches("(?s).*<p>Version [^ <]+ \\(Java [^ <]+\\)</p>.*"), landing);
+        assertTrue(landing.contains("<h2>Watched</h2>\n<p>Network interfaces"), landing);
     }
 
     /**

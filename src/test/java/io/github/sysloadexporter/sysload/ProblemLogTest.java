@@ -2,63 +2,16 @@ package io.github.sysloadexporter.sysload;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.ArrayList;
+import io.github.sysloadexporter.testing.LogLines;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.slf4j.Marker;
 import org.slf4j.event.Level;
-import org.slf4j.helpers.LegacyAbstractLogger;
-import org.slf4j.helpers.MessageFormatter;
 
 /** Each kind of problem once, then at most once a minute, and its end once. */
 class ProblemLogTest {
     static final long SECOND = 1_000_000_000L;
 
-    /** Keeps every line at WARN and INFO, as "LEVEL message". */
-    static final class Lines extends LegacyAbstractLogger {
-        private static final long serialVersionUID = 1L;
-        final List<String> lines = new ArrayList<>();
-
-        @Override
-        protected String getFullyQualifiedCallerName() {
-            return null;
-        }
-
-        @Override
-        protected void handleNormalizedLoggingCall(
-                Level level, Marker marker, String pattern, Object[] args, Throwable t) {
-            if (level.toInt() >= Level.INFO.toInt()) {
-                lines.add(level + " " + MessageFormatter.basicArrayFormat(pattern, args));
-            }
-        }
-
-        @Override
-        public boolean isTraceEnabled() {
-            return false;
-        }
-
-        @Override
-        public boolean isDebugEnabled() {
-            return true;
-        }
-
-        @Override
-        public boolean isInfoEnabled() {
-            return true;
-        }
-
-        @Override
-        public boolean isWarnEnabled() {
-            return true;
-        }
-
-        @Override
-        public boolean isErrorEnabled() {
-            return true;
-        }
-    }
-
-    final Lines log = new Lines();
+    final LogLines log = new LogLines(Level.INFO);
     final ProblemLog problems = new ProblemLog(log, 60 * SECOND);
 
     @Test
@@ -71,7 +24,7 @@ class ProblemLogTest {
                         "WARN stat failed at 0",
                         "WARN stat failed at 60 (59 more times since the last report)",
                         "WARN stat failed at 120 (59 more times since the last report)"),
-                log.lines);
+                log.lines());
     }
 
     @Test
@@ -90,6 +43,6 @@ class ProblemLogTest {
                         "WARN a bad line",
                         "INFO diskstats back",
                         "WARN diskstats gone (1 more times since the last report)"),
-                log.lines);
+                log.lines());
     }
 }

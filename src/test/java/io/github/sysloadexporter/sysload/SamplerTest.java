@@ -14,6 +14,7 @@ import io.github.sysloadexporter.procfs.ProcSource;
 import io.github.sysloadexporter.procfs.ProcStat;
 import io.github.sysloadexporter.procfs.ProcfsFormatException;
 import io.github.sysloadexporter.procfs.Skipped;
+import io.github.sysloadexporter.testing.LogLines;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.slf4j.event.Level;
 
 /** The schedule and the failure handling, with a clock and a /proc the test drives. */
 class SamplerTest {
@@ -33,8 +35,13 @@ class SamplerTest {
         int statReads;
         int interruptReads;
         long rxOnCpu1;
+        long rxOnCpu0;
+        /** Which CPU takes eth0's receive interrupts: irqbalance may move them. */
+        int rxCpu = 1;
+
         boolean broken;
         boolean interruptsBroken;
+        Skipped diskstatsSkipped = Skipped.NONE;
 
         @Override
         public ProcStat stat() throws ProcfsFormatException {
@@ -51,7 +58,7 @@ class SamplerTest {
 
         @Override
         public DiskStats diskStats() {
-            return new DiskStats(List.of(new DiskStat(254, 0, "vda", 0)), Set.of(), Skipped.NONE);
+            return new DiskStats(List.of(new DiskStat(254, 0, "vda", 0)), Set.of(), diskstatsSkipped);
         }
 
         @Override
@@ -60,12 +67,16 @@ class SamplerTest {
             if (interruptsBroken) {
                 throw new NoSuchFileException("/proc/interrupts");
             }
-            rxOnCpu1 += 1000;
+            if (rxCpu == 0) {
+                rxOnCpu0 += 1000;
+            } else {
+                rxOnCpu1 += 1000;
+            }
             return new Interrupts(
                     new int[] {0, 1},
                     List.of(new IrqLine(
                             "38",
-                            new long[] {0, rxOnCpu1},
+                            new long[] {rxOnCpu0, rxOnCpu1},
                             "PCI-MSIX-0000:00:03.0   1-edge      virtio2-input.0",
                             List.of("virtio2-input.0"))));
         }
@@ -75,6 +86,7 @@ class SamplerTest {
         int nicScans;
         int diskScans;
         boolean blockMissing;
+        Set<String> disks = Set.of("vda");
 
         @Override
         public NicWatch nics() {
@@ -98,7 +110,7 @@ class SamplerTest {
             if (blockMissing) {
                 throw new NoSuchFileException("/sys/block");
             }
-            return Set.of("vda");
+            return disks;
         }
 
         @Override
@@ -116,6 +128,7 @@ class SamplerTest {
     final FakeProc proc = new FakeProc();
     final FakeTargets targets = new FakeTargets();
     long now = 7 * SECOND;
+    final LogLines log = new LogLines(Level.DEBUG);
     final Sampler sampler = new Sampler(
             proc,
             targets,
@@ -123,7 +136,8 @@ class SamplerTest {
             SECOND,
             () -> now,
             () -> now / 1_000_000,
-            () -> ProcessStats.UNKNOWN);
+            () -> ProcessStats.UNKNOWN,
+            log);
 
     void tick() {
         sampler.tick();
@@ -241,5 +255,58 @@ class SamplerTest {
         // failed again at 70 s: vda is still watched
         assertEquals(Map.of("vda", 0.0), sampler.published().sample().ioUtil());
         assertEquals(false, sampler.published().sources().get(Source.SYSFS).up());
+    }
+
+    /** What an operator reads at start and when irqbalance or a hot-plug changes what is watched. */
+    @Test
+    void whatIsWatchedIsToldAtTheFirstSampleThenOnlyWhenItChanges() {
+        tick();
+        assertEquals(List.of(), log.at(Level.INFO));
+        tick(); // the second reading: eth0's CPUs are known
+        assertEquals(List.of("watching NIC eth0: receive IRQ 38 on CPU 1", "watching disk vda"), log.at(Level.INFO));
+        log.lines().clear();
+        for (int i = 0; i < 118; i++) {
+            tick(); // two minutes of rescans: nothing changed, nothing said
+        }
+        assertEquals(List.of(), log.at(Level.INFO));
+
+        proc.rxCpu = 0; // irqbalance moved IRQ 38
+        targets.disks = Set.of("vda", "vdb"); // a disk plugged in
+        for (int i = 0; i < 60; i++) {
+            tick();
+        }
+        assertEquals(
+                List.of(
+                        "disks changed: vdb added; watching vda, vdb",
+                        "NIC eth0: receive interrupts now on CPU 0 (were on CPU 1)"),
+                log.at(Level.INFO));
+        assertEquals(List.of("eth0: receive interrupts now served by CPUs [0]"), log.at(Level.DEBUG));
+    }
+
+    @Test
+    void skippedLinesAreEachShownAtDebugAndWarnedOfOnceAMinute() {
+        proc.diskstatsSkipped = new Skipped(
+                5,
+                List.of(
+                        new ProcfsFormatException("/proc/diskstats", 3, "too few fields"),
+                        new ProcfsFormatException("/proc/diskstats", 4, "not a number: x")));
+        tick();
+        tick();
+        assertEquals(
+                List.of("skipped 5 unparsable line(s), the rest of the file counts: /proc/diskstats:3: too few fields"),
+                log.at(Level.WARN));
+        List<String> skipped =
+                log.at(Level.DEBUG).stream().filter(l -> l.contains("skipped")).toList();
+        assertEquals(
+                List.of(
+                        "line skipped: /proc/diskstats:3: too few fields",
+                        "line skipped: /proc/diskstats:4: not a number: x",
+                        "3 more line(s) of diskstats skipped, not kept",
+                        // the second tick: warned of already, so its summary is at debug too
+                        "skipped 5 unparsable line(s), the rest of the file counts: /proc/diskstats:3: too few fields",
+                        "line skipped: /proc/diskstats:3: too few fields",
+                        "line skipped: /proc/diskstats:4: not a number: x",
+                        "3 more line(s) of diskstats skipped, not kept"),
+                skipped);
     }
 }

@@ -2,22 +2,38 @@ package io.github.sysloadexporter.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.Predicate;
+import java.util.zip.GZIPInputStream;
 
 /**
- * The tests' HTTP client: plain GETs on loopback, each with a deadline, so that a server that
+ * The tests' HTTP client: requests on loopback, each with a deadline, so that a server that
  * hangs fails the test instead of hanging the build.
  */
 public final class Http {
     /** What a GET returned. */
     public record Response(int status, HttpHeaders headers, String body) {}
+
+    /** What a request returned, its body as it came (a gzip body still compressed). */
+    public record Raw(int status, HttpHeaders headers, byte[] body) {
+        /** The body, gunzipped as its Content-Encoding says, as text. */
+        public String text() throws IOException {
+            if (headers.firstValue("Content-Encoding").filter("gzip"::equals).isEmpty()) {
+                return new String(body, StandardCharsets.UTF_8);
+            }
+            try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        }
+    }
 
     private final HttpClient client =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -46,6 +62,22 @@ public final class Http {
         }
         HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
         return new Response(r.statusCode(), r.headers(), r.body());
+    }
+
+    /** Any method, without a request body, with request headers as for {@link #get}. */
+    public Raw send(String method, URI uri, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(uri).timeout(requestTimeout).method(method, HttpRequest.BodyPublishers.noBody());
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        HttpResponse<byte[]> r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return new Raw(r.statusCode(), r.headers(), r.body());
+    }
+
+    /** {@link #send} to a path on a loopback port. */
+    public Raw send(String method, int port, String path, String... headers) throws IOException, InterruptedException {
+        return send(method, local(port, path), headers);
     }
 
     /** GET of a path on a loopback port. */

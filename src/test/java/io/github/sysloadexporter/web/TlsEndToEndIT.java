@@ -272,7 +272,10 @@ class TlsEndToEndIT {
                         .status());
     }
 
-    /** Debian's Prometheus scrapes over TLS with basic auth: its up is 1. */
+    /**
+     * Debian's Prometheus scrapes over TLS with basic auth (asking for gzip, as it always does):
+     * its up is 1 and it has the value.
+     */
     @Test
     void prometheusScrapesWithTlsAndBasicAuth() throws Exception {
         Path prometheus = Tools.require("prometheus");
@@ -313,6 +316,8 @@ class TlsEndToEndIT {
                     last != null && last.body().matches(up),
                     "up == 1: " + (last == null ? "no answer" : last.body()) + "\n"
                             + Files.readString(dir.resolve("prometheus.log")));
+            Http.Response value = new Http().get(port, "/api/v1/query?query=sysload_sysload");
+            assertTrue(value.body().matches("(?s).*\"value\":\\[[0-9.]+,\"42\"\\].*"), value.body());
         } finally {
             prom.destroy();
             if (!prom.waitFor(10, TimeUnit.SECONDS)) {
