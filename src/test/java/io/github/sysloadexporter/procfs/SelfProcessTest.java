@@ -3,9 +3,12 @@ package io.github.sysloadexporter.procfs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,21 +54,35 @@ class SelfProcessTest {
         assertTrue(u.cpuSeconds() > 0 && u.residentBytes() > 1 << 20 && u.openFds() > 2, u.toString());
     }
 
+    /**
+     * Other threads of this JVM (clients and servers of other tests, the cleaner) open and close
+     * descriptors too, so an attempt that one of them disturbs is taken again: the count must be
+     * exact in one of a few.
+     */
     @Test
     void theCurrentProcessCountsItsDescriptors(@TempDir Path dir) throws Exception {
         SelfProcess current = SelfProcess.current();
-        long before = current.read().openFds();
-        long listed;
-        try (var entries = Files.list(Path.of("/proc/self/fd"))) {
-            listed = entries.count();
-        }
-        // A listing holds one or two descriptors of its own while it runs (the JDK dups one).
-        assertTrue(listed - 2 <= before && before <= listed, before + " counted, " + listed + " listed");
         Path file = Files.writeString(dir.resolve("f"), "x");
-        try (var open = java.nio.channels.FileChannel.open(file)) {
-            assertEquals(before + 1, current.read().openFds());
+        List<String> attempts = new ArrayList<>();
+        for (int attempt = 0; attempt < 10; attempt++) {
+            long before = current.read().openFds();
+            long listed;
+            try (var entries = Files.list(Path.of("/proc/self/fd"))) {
+                listed = entries.count();
+            }
+            long during;
+            try (var open = java.nio.channels.FileChannel.open(file)) {
+                during = current.read().openFds();
+            }
+            long after = current.read().openFds();
+            // A listing holds one or two descriptors of its own while it runs (the JDK dups one).
+            if (listed - 2 <= before && before <= listed && during == before + 1 && after == before) {
+                return;
+            }
+            attempts.add(before + " counted, " + listed + " listed, " + during + " with one more open, " + after
+                    + " after closing it");
         }
-        assertEquals(before, current.read().openFds());
+        fail("never exact: " + attempts);
     }
 
     @Test
