@@ -49,12 +49,21 @@ dt = dashboard_test_module()
 
 # -- step 1: raw blocks ------------------------------------------------------------------------
 
-_FLEET = None  # the fleet, inherited by forked generator processes
-
-
-def _write_part(task):
-    hosts, t0, t1, paths = task
-    fleetgen.write_parts(_FLEET, hosts, t0, t1, paths)
+def write_window(fleet, tasks):
+    """Runs fleetgen.write_parts for each task, in forked processes when there are several
+    (they inherit the fleet); a process that dies is an error, not a hang."""
+    if len(tasks) == 1:
+        fleetgen.write_parts(fleet, *tasks[0])
+        return
+    ctx = multiprocessing.get_context("fork")
+    procs = [ctx.Process(target=fleetgen.write_parts, args=(fleet,) + task) for task in tasks]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join()
+    failed = [p.exitcode for p in procs if p.exitcode != 0]
+    if failed:
+        raise h.TestFailure("a generator process failed (exit codes %s)" % failed)
 
 
 def window_seconds(fleet, max_bytes):
@@ -71,15 +80,12 @@ def build_raw_blocks(hs, fleet, data_dir, work_dir, workers=1, max_window_bytes=
     the next window is generated while promtool reads the previous ones (at most
     promtool_jobs at a time; promtool is mostly one thread and slower than the generator).
     Returns {"windows", "window_s", "text_bytes", "generate_s", "promtool_s"}."""
-    global _FLEET
-    _FLEET = fleet
     window = window_seconds(fleet, max_window_bytes)
     fams = fleetgen.om_families()
     n = len(fleet.hosts)
     slices = [list(range(i * n // workers, (i + 1) * n // workers)) for i in range(workers)]
     stats = {"windows": 0, "text_bytes": 0, "generate_s": 0.0, "promtool_s": 0.0, "window_s": window}
     pending = []  # (Popen, path, started) of the promtool runs reading earlier windows
-    pool = multiprocessing.get_context("fork").Pool(workers) if workers > 1 else None
 
     def finish(p):
         proc, path, started = p
@@ -89,42 +95,33 @@ def build_raw_blocks(hs, fleet, data_dir, work_dir, workers=1, max_window_bytes=
         if rc != 0:
             raise h.TestFailure("promtool create-blocks-from openmetrics failed: %s" % hs.log_tail("promtool-om"))
 
-    try:
-        for w0 in range(fleet.start, fleet.end, window):
-            w1 = min(w0 + window, fleet.end)
-            started = time.monotonic()
-            tasks = []
-            for j, hosts in enumerate(slices):
-                paths = [os.path.join(work_dir, "part-%03d-%03d" % (f, j)) for f in range(len(fams))]
-                tasks.append((hosts, w0, w1, paths))
-            if pool:
-                pool.map(_write_part, tasks)
-            else:
-                for task in tasks:
-                    _write_part(task)
-            while len(pending) >= promtool_jobs:  # bounds the windows on disk
-                finish(pending.pop(0))
-            path = os.path.join(work_dir, "window-%d.om" % w0)
-            with open(path, "w") as out:
-                for f, (name, mtype, help_text) in enumerate(fams):
-                    out.write(fleetgen.family_header(name, mtype, help_text))
-                    for _, _, _, paths in tasks:
-                        with open(paths[f]) as part:
-                            shutil.copyfileobj(part, out, 1 << 20)
-                        os.remove(paths[f])
-                out.write("# EOF\n")
-            stats["text_bytes"] += os.path.getsize(path)
-            stats["generate_s"] += time.monotonic() - started
-            stats["windows"] += 1
-            proc = hs.spawn("promtool-om", [h.PROMTOOL, "tsdb", "create-blocks-from", "openmetrics", "-q",
-                                            path, data_dir])
-            pending.append((proc, path, time.monotonic()))
-        while pending:
+    for w0 in range(fleet.start, fleet.end, window):
+        w1 = min(w0 + window, fleet.end)
+        started = time.monotonic()
+        tasks = []
+        for j, hosts in enumerate(slices):
+            paths = [os.path.join(work_dir, "part-%03d-%03d" % (f, j)) for f in range(len(fams))]
+            tasks.append((hosts, w0, w1, paths))
+        write_window(fleet, tasks)
+        while len(pending) >= promtool_jobs:  # bounds the windows on disk
             finish(pending.pop(0))
-    finally:
-        if pool:
-            pool.terminate()
-            pool.join()
+        path = os.path.join(work_dir, "window-%d.om" % w0)
+        with open(path, "w") as out:
+            for f, (name, mtype, help_text) in enumerate(fams):
+                out.write(fleetgen.family_header(name, mtype, help_text))
+                for _, _, _, paths in tasks:
+                    with open(paths[f]) as part:
+                        shutil.copyfileobj(part, out, 1 << 20)
+                    os.remove(paths[f])
+            out.write("# EOF\n")
+        stats["text_bytes"] += os.path.getsize(path)
+        stats["generate_s"] += time.monotonic() - started
+        stats["windows"] += 1
+        proc = hs.spawn("promtool-om", [h.PROMTOOL, "tsdb", "create-blocks-from", "openmetrics", "-q",
+                                        path, data_dir])
+        pending.append((proc, path, time.monotonic()))
+    while pending:
+        finish(pending.pop(0))
     return stats
 
 
