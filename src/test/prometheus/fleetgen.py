@@ -24,8 +24,10 @@ is a function of the host's index and the time: the same arguments give the same
 """
 
 import argparse
+import bisect
 import math
 import os
+import pickle
 import re
 import sys
 
@@ -437,6 +439,7 @@ def _pom_version():
 
 # -- writing ---------------------------------------------------------------------------------
 
+MEAN_WINDOWS = {"one": 60, "five": 300, "fifteen": 900}
 MODE_INDEX = {"user": 0, "nice": 1, "system": 2, "idle": 3, "wio": 4, "intr": 5, "sintr": 6}
 SOURCES = ("stat", "diskstats", "interrupts", "sysfs")
 
@@ -516,14 +519,18 @@ class HostWriter:
             return lambda s, m: float(host.exporter_start(m["t"])) + 0.37
         raise ValueError("metrics.txt has %s, which the fleet generator does not model: teach fleetgen.py" % n)
 
-    def write(self, k0, k1, out, family_index):
-        """Lines of steps k0 <= k < k1, appended to out[family_index[family om name]]."""
+    def write(self, k0, k1, out, family_index, tail=None):
+        """Lines of steps k0 <= k < k1, appended to out[family_index[family om name]].
+        tail: what this returned for the steps before k0 (else they are computed again, from
+        the first: a stale exporter's frozen means reach back before its incident). Returns the
+        tail for the steps from k1 on."""
         host = self.host
-        # Means cover the samples of the last 1, 5 and 15 minutes (since the exporter started).
-        per = {"one": max(1, 60 // host.fleet.interval), "five": max(1, 300 // host.fleet.interval),
-               "fifteen": max(1, 900 // host.fleet.interval)}
-        first = max(0, k0 - per["fifteen"] + 1)
-        history = []
+        # The means are over the samples of the last 60, 300 and 900 seconds, as the
+        # exporter's (since it started; frozen with the rest while /proc/stat fails).
+        if tail is not None:
+            first, (times, values) = k0, tail
+        else:
+            first, times, values = 0, [], []
         up_ts = []  # " <time>\n" of the steps at which the exporter answered
         varying = [(i, fn) for i, (_, _, const, fn) in enumerate(self.plan) if fn is not None]
         n_const = len(self.plan) - len(varying)
@@ -536,7 +543,7 @@ class HostWriter:
         for k in range(first, k1):
             t = host.step_time(k)
             if down[0] <= t < down[1]:
-                history = []
+                times, values = [], []
                 if k >= k0:
                     target_ts.append(" %d\n" % t)
                     for i, v in enumerate((0, 0.0012 + 0.0004 * (k % 3), 0, 0, 0)):
@@ -560,12 +567,16 @@ class HostWriter:
                 meta["source_failures"]["diskstats"] = int(min(t, ds[1]) - ds[0])
                 if t < ds[1]:
                     meta["down_source"] = "diskstats"
-            if not (stale and stale[0] <= t < stale[1]):
-                history.append(s["sysload"])
+            if stale and stale[0] <= t < stale[1]:
+                t_means = frozen["t"]
+            else:
+                times.append(t)
+                values.append(s["sysload"])
+                t_means = t
             if k < k0:
                 continue
-            for key, count in per.items():
-                window = history[-count:]
+            for key, seconds in MEAN_WINDOWS.items():
+                window = values[bisect.bisect_right(times, t_means - seconds):]
                 meta[key] = sum(window) / len(window) if window else s["sysload"]
             ts = " %d\n" % t
             up_ts.append(ts)
@@ -591,6 +602,8 @@ class HostWriter:
         for (name, prefix), vs in zip(self.target, target_vals):
             if vs:
                 out[family_index[name]].write("".join([prefix + repr(v) + ts for v, ts in zip(vs, target_ts)]))
+        keep = bisect.bisect_right(times, times[-1] - MEAN_WINDOWS["fifteen"]) if times else 0
+        return times[keep:], values[keep:]
 
 
 def om_families():
@@ -609,20 +622,31 @@ def family_header(name, mtype, help_text):
     return "# HELP %s %s\n# TYPE %s %s\n" % (name, escaped, name, mtype)
 
 
-def write_parts(fleet, host_indices, t0, t1, part_paths):
+def write_parts(fleet, host_indices, t0, t1, part_paths, tails_path=None):
     """Writes the given hosts' samples with times in [t0, t1) into one file per family
-    (part_paths, in om_families() order), without headers."""
+    (part_paths, in om_families() order), without headers. tails_path keeps the hosts' recent
+    history from one window to the next (it must then be called for contiguous windows), so
+    that a short window does not compute the 15 minutes before it again."""
     fams = om_families()
     index = {name: i for i, (name, _, _) in enumerate(fams)}
+    until, tails = None, {}
+    if tails_path and os.path.exists(tails_path):
+        with open(tails_path, "rb") as f:
+            until, tails = pickle.load(f)
+    if until != t0:  # not the window right before this one
+        tails = {}
     files = [open(p, "w") for p in part_paths]
     try:
         for i in host_indices:
             host = fleet.hosts[i]
             k0, k1 = step_range(fleet, host, t0, t1)
-            HostWriter(host).write(k0, k1, files, index)
+            tails[i] = HostWriter(host).write(k0, k1, files, index, tails.get(i))
     finally:
         for f in files:
             f.close()
+    if tails_path:
+        with open(tails_path, "wb") as f:
+            pickle.dump((t1, tails), f)
 
 
 def step_range(fleet, host, t0, t1):

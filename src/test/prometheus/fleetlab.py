@@ -101,7 +101,7 @@ def build_raw_blocks(hs, fleet, data_dir, work_dir, workers=1, max_window_bytes=
         tasks = []
         for j, hosts in enumerate(slices):
             paths = [os.path.join(work_dir, "part-%03d-%03d" % (f, j)) for f in range(len(fams))]
-            tasks.append((hosts, w0, w1, paths))
+            tasks.append((hosts, w0, w1, paths, os.path.join(work_dir, "tails-%03d" % j)))
         write_window(fleet, tasks)
         while len(pending) >= promtool_jobs:  # bounds the windows on disk
             finish(pending.pop(0))
@@ -109,7 +109,7 @@ def build_raw_blocks(hs, fleet, data_dir, work_dir, workers=1, max_window_bytes=
         with open(path, "w") as out:
             for f, (name, mtype, help_text) in enumerate(fams):
                 out.write(fleetgen.family_header(name, mtype, help_text))
-                for _, _, _, paths in tasks:
+                for _, _, _, paths, _ in tasks:
                     with open(paths[f]) as part:
                         shutil.copyfileobj(part, out, 1 << 20)
                     os.remove(paths[f])
