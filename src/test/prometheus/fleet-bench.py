@@ -36,16 +36,6 @@ import fleetgen  # noqa: E402
 import fleetlab as lab  # noqa: E402
 
 
-def du(path):
-    total = 0
-    for root, _, files in os.walk(path):
-        if os.path.basename(root) in ("wal", "chunks_head"):
-            continue
-        for f in files:
-            total += os.path.getsize(os.path.join(root, f))
-    return total
-
-
 def timed_query(fn, runs):
     """(median seconds, number of series, error) of fn() over runs calls."""
     times, n = [], 0
@@ -106,10 +96,10 @@ def main():
         stats = lab.build_raw_blocks(hs, fleet, data, work, workers=args.workers,
                                      max_window_bytes=int(args.max_window_gb * (1 << 30)),
                                      promtool_jobs=args.promtool_jobs)
-        result["build"] = dict(stats, raw_blocks_bytes=du(data), seconds=time.monotonic() - t0)
+        result["build"] = dict(stats, raw_blocks_bytes=lab.blocks_bytes(data), seconds=time.monotonic() - t0)
         h.log("ok   raw blocks: %.2f GB from %.1f GB of OpenMetrics in %d windows of %d s, %.0f s "
               "(generator %.0f s, promtool %.0f s)"
-              % (du(data) / 1e9, stats["text_bytes"] / 1e9, stats["windows"], stats["window_s"],
+              % (lab.blocks_bytes(data) / 1e9, stats["text_bytes"] / 1e9, stats["windows"], stats["window_s"],
                  time.monotonic() - t0, stats["generate_s"], stats["promtool_s"]))
         # promtool backfills the rules with range queries over 2 hours of every host, which
         # at 10,000 hosts can take longer than Prometheus's default 2-minute limit.
@@ -124,7 +114,7 @@ def main():
         server.extra_flags = []
         server.restart()
         prom = server.prom
-        result["blocks_bytes"] = du(data)
+        result["blocks_bytes"] = lab.blocks_bytes(data)
         result["blocks"] = len([b for b in os.listdir(data) if os.path.isfile(os.path.join(data, b, "meta.json"))])
         end = fleet.end // 300 * 300
         raw_now = prom.instant('count({instance=~".+", __name__!~".+:.+"})', end)

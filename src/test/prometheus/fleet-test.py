@@ -345,16 +345,6 @@ def check_raw_equals_recorded(prom, groups, truth, failures):
     h.log("ok   %d recorded series equal the raw expressions they stand for" % len(lab.RAW_VS_RECORDED))
 
 
-def du(path):
-    total = 0
-    for root, _, files in os.walk(path):
-        if os.path.basename(root) in ("wal", "chunks_head"):
-            continue
-        for f in files:
-            total += os.path.getsize(os.path.join(root, f))
-    return total
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--hosts", type=int, default=50)
@@ -385,11 +375,11 @@ def main():
         h.log("ok   %d hosts over %g h every %d s: %.0f MB of OpenMetrics in %d windows, generated in %.1f s, "
               "promtool %.1f s, blocks %.1f MB (%.1f s in all)"
               % (args.hosts, args.hours, args.interval, stats["text_bytes"] / 1e6, stats["windows"],
-                 stats["generate_s"], stats["promtool_s"], du(data) / 1e6, time.monotonic() - t0))
+                 stats["generate_s"], stats["promtool_s"], lab.blocks_bytes(data) / 1e6, time.monotonic() - t0))
         server = lab.Server(hs, data, [lab.RULES, h.ALERT_RULES]).start()
         t0 = time.monotonic()
         lab.backfill_rules(hs, server, fleet, work, h.log)
-        h.log("ok   rules backfilled in %.1f s; blocks now %.1f MB" % (time.monotonic() - t0, du(data) / 1e6))
+        h.log("ok   rules backfilled in %.1f s; blocks now %.1f MB" % (time.monotonic() - t0, lab.blocks_bytes(data) / 1e6))
         prom = server.prom
         groups = prom.rules()
         bad = [(r["name"], r.get("lastError")) for g in groups for r in g["rules"] if r.get("health") == "err"]

@@ -393,3 +393,14 @@ def raw_vs_recorded(groups):
               if r["name"] == "instance:sysload_candidate_percent:max_avg_over_time5m"][0]
     return [(what, raw % {"driver": driver} if "%(driver)s" in raw else raw, rec)
             for what, raw, rec in RAW_VS_RECORDED]
+
+
+def blocks_bytes(path):
+    """Bytes of the persisted blocks under a TSDB directory (the WAL and head chunks left out)."""
+    total = 0
+    for root, _, files in os.walk(path):
+        if os.path.basename(root) in ("wal", "chunks_head"):
+            continue
+        for f in files:
+            total += os.path.getsize(os.path.join(root, f))
+    return total
