@@ -14,7 +14,7 @@ set -euo pipefail
 
 WAIT=${1:-600}
 PORT_OWN=${PORT_OWN:-$(free_port)}
-PORT_DEFAULT=${PORT_DEFAULT:-$(free_port)}
+PORT_DEFAULT=${PORT_DEFAULT:-$(free_port "$PORT_OWN")}
 work=$WORK
 
 cat >"$work/Bare.java" <<'JAVA'
