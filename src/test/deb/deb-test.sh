@@ -11,9 +11,10 @@
 #    host's port 9858,
 # 4. installs the .deb there with apt and checks: the user, the unit enabled and
 #    active as that user, systemd-analyze verify, /metrics answering with
-#    sysload_sysload, the class-data-sharing archive built quietly and mapped
-#    by the service's JVM, rebuilt when the JVM's package is reinstalled
-#    (trigger), a restart by systemd after SIGKILL, a restart on
+#    sysload_sysload, every flag of the installed flags file on the JVM (and
+#    no start without flags), the class-data-sharing archive built quietly
+#    and mapped by the service's JVM, rebuilt when the JVM's package is
+#    reinstalled (trigger), a restart by systemd after SIGKILL, a restart on
 #    reinstallation, flags taken from /etc/default/sysload-exporter, exit 0 on
 #    SIGTERM, then remove and purge leaving nothing behind, the archive
 #    included.
@@ -291,6 +292,18 @@ for flag in $(in_root sed 's/#.*//' "/usr/share/$PKG/jvm-flags"); do
     case " $cmdline " in *" $flag "*) ;; *) fail "flag $flag of /usr/share/$PKG/jvm-flags not on the JVM's command line: $cmdline" ;; esac
 done
 ok "the JVM runs with every flag of /usr/share/$PKG/jvm-flags"
+# Without flags (no file, or one of comments only) the launcher says so in one line and
+# fails, rather than start a JVM sized for a server.
+in_root sh -c "grep '^#' /usr/share/$PKG/jvm-flags > /tmp/comments-only"
+for flags_file in /nonexistent /tmp/comments-only; do
+    launcher_rc=0
+    launcher_err=$(in_root env SYSLOAD_EXPORTER_JVM_FLAGS="$flags_file" "$PKG" --version 2>&1) || launcher_rc=$?
+    if [ "$launcher_rc" != 1 ] || [ "$(wc -l <<<"$launcher_err")" != 1 ]; then
+        fail "flags file $flags_file: status $launcher_rc, output: $launcher_err"
+    fi
+    ok "flags file $flags_file: status 1, '$launcher_err'"
+done
+in_root rm -f /tmp/comments-only
 
 say "class-data-sharing archive"
 JSA=/var/cache/$PKG/$PKG.jsa

@@ -14,7 +14,7 @@ set -euo pipefail
 
 WAIT=${1:-600}
 PORT_OWN=${PORT_OWN:-$(free_port)}
-PORT_DEFAULT=${PORT_DEFAULT:-$(free_port)}
+PORT_DEFAULT=${PORT_DEFAULT:-$(free_port "$PORT_OWN")}
 work=$WORK
 
 cat >"$work/Bare.java" <<'JAVA'
@@ -49,10 +49,22 @@ public class Bare {
 JAVA
 (cd "$work" && javac Bare.java && jar cfe bare.jar Bare ./*.class)
 
-# Its own class list: a short run with one scrape, then the dump, as postinst does.
+# wait_answer PORT LOG: until the program on PORT serves its page; dies, showing LOG, after 10 s.
+wait_answer() {
+    local _
+    for _ in $(seq 100); do
+        curl -fs -o /dev/null "http://127.0.0.1:$1/metrics" && return 0
+        sleep 0.1
+    done
+    cat "$2" >&2
+    die "nothing answers on 127.0.0.1:$1"
+}
+
+# Its own class list: a short run with one scrape, then the dump, as postinst does. A run
+# that served nothing would list none of the HTTP classes.
 JAVA_OPTS="-XX:DumpLoadedClassList=$work/bare.classlist" SYSLOAD_EXPORTER_CDS_ARCHIVE='' \
     start_exporter "$work/bare.jar" "$work/list.log" "$PORT_OWN"
-for _ in $(seq 50); do curl -fs -o /dev/null "http://127.0.0.1:$PORT_OWN/metrics" && break; sleep 0.1; done
+wait_answer "$PORT_OWN" "$work/list.log"
 sleep 1
 stop_process "$EXPORTER_PID"
 wait "$EXPORTER_PID" 2>/dev/null || true
@@ -62,6 +74,11 @@ SYSLOAD_EXPORTER_CDS_ARCHIVE="$work/bare.jsa" start_exporter "$work/bare.jar" "$
 own=$EXPORTER_PID
 SYSLOAD_EXPORTER_CDS_ARCHIVE='' start_exporter "$work/bare.jar" "$work/default.log" "$PORT_DEFAULT"
 default=$EXPORTER_PID
+wait_answer "$PORT_OWN" "$work/own.log"
+wait_answer "$PORT_DEFAULT" "$work/default.log"
+# A JVM that rejects an archive (dumped by another build, for another jar) runs without any
+# sharing and says nothing; its figure would not be the floor with an archive.
+grep -qF "$work/bare.jsa" "/proc/$own/maps" || { cat "$work/own.log" >&2; die "the JVM did not map $work/bare.jsa"; }
 scrape_every_second "http://127.0.0.1:$PORT_OWN/metrics" "http://127.0.0.1:$PORT_DEFAULT/metrics"
 
 sleep "$WAIT"

@@ -25,8 +25,8 @@ WARMUP=${WARMUP:-30}
 SCRAPER=${SCRAPER:-prometheus}
 CDS=${CDS:-1}
 EXPORTER_PORT=${EXPORTER_PORT:-$(free_port)}
-NODE_PORT=${NODE_PORT:-$(free_port)}
-PROMETHEUS_PORT=${PROMETHEUS_PORT:-$(free_port)}
+NODE_PORT=${NODE_PORT:-$(free_port "$EXPORTER_PORT")}
+PROMETHEUS_PORT=${PROMETHEUS_PORT:-$(free_port "$EXPORTER_PORT" "$NODE_PORT")}
 WRK_ARGS=${WRK_ARGS:--t2 -c16 -d10s}
 
 for tool in prometheus prometheus-node-exporter wrk curl; do

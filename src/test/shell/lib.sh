@@ -35,12 +35,15 @@ trap _run_exit_commands EXIT
 WORK=$(mktemp -d)
 on_exit rm -rf "$WORK"
 
-# free_port: a loopback TCP port that nothing answers on, chosen at random so that scripts
-# running side by side do not race for the same one.
+# free_port [TAKEN...]: a loopback TCP port that nothing answers on, chosen at random so that
+# scripts running side by side do not race for the same one, and none of TAKEN: nothing
+# listens on the ports a script has chosen but not yet started anything on.
+# shellcheck disable=SC2120 # TAKEN is optional
 free_port() {
     local port _
     for _ in $(seq 100); do
         port=$((20000 + RANDOM % 30000))
+        [[ " $* " == *" $port "* ]] && continue
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
             echo "$port"
             return 0
@@ -83,7 +86,9 @@ start_exporter() {
 # refresh interval apart); dies, showing LOG, if PID exits or SECONDS (default 30) pass first.
 wait_first_sample() {
     local url=$1 pid=$2 log=$3 deadline=$((SECONDS + ${4:-30}))
-    until curl -fsS "$url" 2>/dev/null | grep -q '^sysload_sysload '; do
+    # grep reads the whole page (no -q): curl writing after grep has quit would die of
+    # SIGPIPE, which pipefail counts as no sample.
+    until curl -fsS "$url" 2>/dev/null | grep '^sysload_sysload ' >/dev/null; do
         if ! kill -0 "$pid" 2>/dev/null; then
             cat "$log" >&2
             die "the exporter exited before its first sample"

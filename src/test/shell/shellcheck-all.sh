@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs shellcheck over every shell script of the checkout: the files git tracks whose first line
-# runs sh or bash, and the *.sh files (sourced ones have none), so that a new script is
-# checked without being named here. Fixture trees are data, not scripts. .ci/run runs it.
+# Runs shellcheck over every shell script of the checkout: the files git tracks, or would
+# track once added, whose first line runs sh, dash or bash, and the *.sh files (sourced ones
+# have none), so that a new script is checked without being named here, before its first
+# commit too. Fixture trees are data, not scripts. .ci/run runs it.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 
@@ -9,9 +10,9 @@ command -v shellcheck >/dev/null || { echo "shellcheck-all: shellcheck missing (
 scripts=()
 while IFS= read -r -d '' f; do
     if [ ! -f "$f" ] || [ -L "$f" ]; then continue; fi
-    if [[ $f == *.sh ]] || head -n 1 "$f" | grep -Eq '^#!(/usr/bin/env )?/?([a-z/]*/)?(ba)?sh( |$)'; then
+    if [[ $f == *.sh ]] || head -n 1 "$f" | grep -Eq '^#! ?(/usr/bin/env )?/?([a-z/]*/)?(ba|da)?sh( |$)'; then
         scripts+=("$f")
     fi
-done < <(git ls-files -z -- . ':!src/test/resources')
+done < <(git ls-files -z --cached --others --exclude-standard -- . ':!src/test/resources')
 shellcheck --external-sources "${scripts[@]}"
 echo "shellcheck-all: ${#scripts[@]} scripts, no finding"
