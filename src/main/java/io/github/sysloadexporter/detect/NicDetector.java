@@ -1,5 +1,6 @@
 package io.github.sysloadexporter.detect;
 
+import io.github.sysloadexporter.procfs.IrqLine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -213,8 +214,8 @@ public final class NicDetector {
         }
         Set<Integer> irqs = new TreeSet<>();
         for (String entry : SysfsTree.sortedEntries(dir)) {
-            // IRQ numbers are ints in the kernel; anything else is no entry the kernel made
-            if (!entry.isEmpty() && entry.length() <= 9 && entry.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            // anything but an IRQ number is no entry the kernel made
+            if (IrqLine.isIrqNumber(entry)) {
                 irqs.add(Integer.parseInt(entry));
             }
         }

@@ -24,6 +24,14 @@ public record IrqLine(String irq, long[] counts, String description, List<String
         actions = List.copyOf(actions);
     }
 
+    /**
+     * Whether a label is an IRQ number as the kernel names IRQs (an unsigned int): digits only,
+     * at most nine of them, so that it always fits an int. "LOC", "NMI" and such are not.
+     */
+    public static boolean isIrqNumber(String label) {
+        return !label.isEmpty() && label.length() <= 9 && label.chars().allMatch(c -> c >= '0' && c <= '9');
+    }
+
     /** A copy of the counts; {@link #count(int)} reads one without copying. */
     @Override
     public long[] counts() {

@@ -1,5 +1,6 @@
 package io.github.sysloadexporter.sysload;
 
+import io.github.sysloadexporter.procfs.IrqLine;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -170,7 +171,7 @@ final class WatchLog {
         List<Integer> numbers = new ArrayList<>();
         List<String> others = new ArrayList<>();
         for (String irq : irqs) {
-            if (!irq.isEmpty() && irq.length() <= 9 && irq.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            if (IrqLine.isIrqNumber(irq)) {
                 numbers.add(Integer.parseInt(irq));
             } else {
                 others.add(irq);
