@@ -21,13 +21,8 @@ public final class DetectionReport {
         }
         for (Nic nic : nics.nics()) {
             out.append("  ").append(watched(nic)).append('\n');
-            List<IrqChoice> choices = IrqMatcher.classify(nic, interrupts);
-            String none = noReceiveLine(nic, choices);
-            if (none != null) {
-                out.append("    ").append(none).append('\n');
-            }
-            for (IrqChoice choice : choices) {
-                out.append("    ").append(irq(choice)).append('\n');
+            for (String line : irqLines(nic, interrupts)) {
+                out.append("    ").append(line).append('\n');
             }
         }
         for (Excluded skipped : nics.excluded()) {
@@ -55,13 +50,8 @@ public final class DetectionReport {
         List<String> out = new ArrayList<>();
         for (Nic nic : nics) {
             out.add("NIC " + watched(nic));
-            List<IrqChoice> choices = IrqMatcher.classify(nic, interrupts);
-            String none = noReceiveLine(nic, choices);
-            if (none != null) {
-                out.add("NIC " + nic.name() + ": " + none);
-            }
-            for (IrqChoice choice : choices) {
-                out.add("NIC " + nic.name() + ": " + irq(choice));
+            for (String line : irqLines(nic, interrupts)) {
+                out.add("NIC " + nic.name() + ": " + line);
             }
         }
         for (Excluded skipped : excluded) {
@@ -78,6 +68,20 @@ public final class DetectionReport {
         }
         for (Excluded skipped : disks.excluded()) {
             out.add("block device " + notWatched(skipped));
+        }
+        return out;
+    }
+
+    /** A NIC's IRQ lines, each chosen or rejected and why; first why it has no receive line, if so. */
+    private static List<String> irqLines(Nic nic, Interrupts interrupts) {
+        List<IrqChoice> choices = IrqMatcher.classify(nic, interrupts);
+        List<String> out = new ArrayList<>(choices.size() + 1);
+        String none = noReceiveLine(nic, choices);
+        if (none != null) {
+            out.add(none);
+        }
+        for (IrqChoice choice : choices) {
+            out.add(irq(choice));
         }
         return out;
     }
