@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.github.sysloadexporter.sysload.Published;
+import io.github.sysloadexporter.sysload.Ranges;
 import io.github.sysloadexporter.sysload.Sample;
 import io.github.sysloadexporter.web.Responses;
 import io.github.sysloadexporter.web.WebSecurity;
@@ -13,6 +14,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
@@ -188,12 +191,12 @@ public final class MetricsServer implements AutoCloseable {
                 html.append("none; the NIC-IRQ CPU figure is that of all CPUs");
             }
             String separator = "";
-            for (Map.Entry<String, Integer> nic : sample.nicIrqCpus().entrySet()) {
-                int cpus = nic.getValue();
+            for (Map.Entry<String, SortedSet<Integer>> nic : sample.nicIrqCpus().entrySet()) {
+                Set<Integer> cpus = nic.getValue();
                 html.append(separator)
                         .append(escape(nic.getKey()))
                         .append(" (")
-                        .append(cpus == 0 ? "none seen yet: all CPUs" : cpus == 1 ? "1 CPU" : cpus + " CPUs")
+                        .append(cpus.isEmpty() ? "none seen yet: all CPUs" : Ranges.cpus(cpus))
                         .append(')');
                 separator = ", ";
             }

@@ -11,6 +11,8 @@ import io.prometheus.client.Collector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
@@ -111,7 +113,7 @@ public final class SysloadCollector extends Collector {
         out.add(byDevice(
                 NS + "nic_irq_cpus",
                 "Number of CPUs found serving the NIC's receive interrupts" + " recently; 0 while none has been seen.",
-                s.nicIrqCpus()));
+                cpuCounts(s.nicIrqCpus())));
         List<MetricFamilySamples.Sample> cands = new ArrayList<>(s.candidates().size());
         List<String> candLabels = List.of("resource", "device");
         for (Candidate c : s.candidates()) {
@@ -244,6 +246,12 @@ public final class SysloadCollector extends Collector {
 
     private static MetricFamilySamples.Sample mode(String name, String mode, double v) {
         return new MetricFamilySamples.Sample(name, MODE, List.of(mode), v);
+    }
+
+    private static Map<String, Integer> cpuCounts(Map<String, ? extends Set<Integer>> cpus) {
+        Map<String, Integer> counts = new TreeMap<>();
+        cpus.forEach((nic, set) -> counts.put(nic, set.size()));
+        return counts;
     }
 
     private static MetricFamilySamples byDevice(String name, String help, Map<String, ? extends Number> values) {

@@ -3,7 +3,10 @@ package io.github.sysloadexporter.sysload;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Everything published about one sampling interval. Immutable: the sampler swaps in a new
@@ -15,7 +18,7 @@ import java.util.TreeMap;
  * @param siCpu      the NIC-IRQ CPU group and whose it is
  * @param candidates every candidate, cpu first, then si_cpu, then disks by name
  * @param ioUtil     disk utilisation by device name, sorted by name
- * @param nicIrqCpus number of CPUs found serving each watched NIC (0: none seen yet)
+ * @param nicIrqCpus the CPUs found serving each watched NIC's receive interrupts (empty: none seen yet)
  * @param rates      context switches and interrupts per second
  */
 public record Sample(
@@ -25,12 +28,28 @@ public record Sample(
         SiCpu siCpu,
         List<Candidate> candidates,
         Map<String, Double> ioUtil,
-        Map<String, Integer> nicIrqCpus,
+        Map<String, SortedSet<Integer>> nicIrqCpus,
         Rates rates) {
     public Sample {
         candidates = List.copyOf(candidates);
         ioUtil = Collections.unmodifiableSortedMap(new TreeMap<>(ioUtil));
-        nicIrqCpus = Collections.unmodifiableSortedMap(new TreeMap<>(nicIrqCpus));
+        TreeMap<String, SortedSet<Integer>> cpus = new TreeMap<>();
+        nicIrqCpus.forEach((nic, set) -> cpus.put(nic, Collections.unmodifiableSortedSet(new TreeSet<>(set))));
+        nicIrqCpus = Collections.unmodifiableSortedMap(cpus);
+    }
+
+    /**
+     * The candidate that sysload is the value of now: the first of the largest, so a tie goes
+     * to cpu, then si_cpu, then the disks by name. Empty while every candidate is 0.
+     */
+    public Optional<Candidate> driving() {
+        Candidate top = null;
+        for (Candidate c : candidates) {
+            if (c.percent() > 0 && (top == null || c.percent() > top.percent())) {
+                top = c;
+            }
+        }
+        return Optional.ofNullable(top);
     }
 
     /**

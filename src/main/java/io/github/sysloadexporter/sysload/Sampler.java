@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -65,6 +66,8 @@ public final class Sampler implements AutoCloseable {
     private volatile boolean stopping;
 
     private volatile Published published = Published.NOTHING_YET;
+    // Wakes awaitNext; scrapes never take it.
+    private final Object publication = new Object();
 
     // Sampler-thread state.
     private long samples;
@@ -134,6 +137,33 @@ public final class Sampler implements AutoCloseable {
     }
 
     /**
+     * Waits until a state other than {@code seen} is published, or {@code timeoutNanos} pass,
+     * and returns the current one: for a reader of every interval ({@code watch}), where a
+     * scrape takes whatever is current from {@link #published()}.
+     */
+    public Published awaitNext(Published seen, long timeoutNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        synchronized (publication) {
+            Published p;
+            while ((p = published) == seen) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                TimeUnit.NANOSECONDS.timedWait(publication, left);
+            }
+            return p;
+        }
+    }
+
+    private void publish(Published p) {
+        published = p;
+        synchronized (publication) {
+            publication.notifyAll();
+        }
+    }
+
+    /**
      * Starts sampling at a fixed rate on a daemon thread of its own. A plain thread that parks
      * until the next deadline wakes once per tick; a ScheduledExecutorService woke two or three
      * times, and each wake-up of an otherwise idle process costs more than the tick's work.
@@ -190,14 +220,14 @@ public final class Sampler implements AutoCloseable {
                 problems.problem("internal", now, "sample failed on a fault of the exporter: " + e);
             }
             failures++;
-            published = new Published(
-                    published.sample(), samples, failures, lastSuccessSeconds, processStats.get(), health);
+            publish(new Published(
+                    published.sample(), samples, failures, lastSuccessSeconds, processStats.get(), health));
             return;
         }
         samples++;
         lastSuccessSeconds = wallMillis.getAsLong() / 1000.0;
         Sample keep = sample != null ? sample : published.sample();
-        published = new Published(keep, samples, failures, lastSuccessSeconds, processStats.get(), health);
+        publish(new Published(keep, samples, failures, lastSuccessSeconds, processStats.get(), health));
     }
 
     /** /proc/stat could not be used; already counted and logged as the source's failure. */

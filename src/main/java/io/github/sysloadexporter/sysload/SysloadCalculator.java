@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The sysload formula. Pure: it is handed readings and the time they were taken, does no
@@ -89,10 +91,10 @@ public final class SysloadCalculator {
         // The NIC-IRQ group: of several NICs, the one whose CPUs have the most softirq.
         String siNic = "";
         CpuModes si = cpu;
-        Map<String, Integer> nicCpus = new TreeMap<>();
+        Map<String, SortedSet<Integer>> nicCpus = new TreeMap<>();
         Map<String, CpuModes> groupModes = new HashMap<>();
         for (NicGroup nic : nics) {
-            nicCpus.put(nic.nic(), nic.cpus().size());
+            nicCpus.put(nic.nic(), new TreeSet<>(nic.cpus()));
             CpuModes m = groupModes(prev.stat(), now.stat(), nic.cpus(), cpu);
             m = orElse(m, lastGroupModes.getOrDefault(nic.nic(), cpu));
             groupModes.put(nic.nic(), m);

@@ -2,7 +2,6 @@ package io.github.sysloadexporter.sysload;
 
 import io.github.sysloadexporter.procfs.IrqLine;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -114,7 +113,7 @@ final class WatchLog {
             return irqs(irqs) + ", no CPU seen serving " + (irqs.size() == 1 ? "it" : "them")
                     + " yet (its CPU group is all CPUs until one is)";
         }
-        return irqs(irqs) + " on " + cpuList(cpus);
+        return irqs(irqs) + " on " + Ranges.cpus(cpus);
     }
 
     private static String irqs(Set<String> irqs) {
@@ -157,13 +156,8 @@ final class WatchLog {
     }
 
     static String cpusChanged(String nic, Set<Integer> before, Set<Integer> after) {
-        return "NIC " + nic + ": receive interrupts now on " + cpuList(after)
-                + (before.isEmpty() ? " (none seen before)" : " (were on " + cpuList(before) + ")");
-    }
-
-    /** {@code CPU 3} or {@code CPUs 0-3,8}, in the kernel's cpulist form. */
-    static String cpuList(Set<Integer> cpus) {
-        return (cpus.size() == 1 ? "CPU " : "CPUs ") + ranges(cpus);
+        return "NIC " + nic + ": receive interrupts now on " + Ranges.cpus(after)
+                + (before.isEmpty() ? " (none seen before)" : " (were on " + Ranges.cpus(before) + ")");
     }
 
     /** IRQ numbers as ranges ({@code 27-34,40}), then any other label (a -i pattern may match NMI lines). */
@@ -177,42 +171,11 @@ final class WatchLog {
                 others.add(irq);
             }
         }
-        String ranges = ranges(numbers);
+        String ranges = Ranges.of(numbers);
         others.sort(null);
         if (others.isEmpty()) {
             return ranges;
         }
         return (ranges.isEmpty() ? "" : ranges + ",") + String.join(",", others);
-    }
-
-    /** Sorted, runs of consecutive numbers as {@code a-b}: 0,1,2,3,8 is {@code 0-3,8}. */
-    static String ranges(Collection<Integer> numbers) {
-        StringBuilder out = new StringBuilder();
-        Integer start = null;
-        Integer last = null;
-        for (int n : new TreeSet<>(numbers)) {
-            if (last != null && n == last + 1) {
-                last = n;
-                continue;
-            }
-            append(out, start, last);
-            start = n;
-            last = n;
-        }
-        append(out, start, last);
-        return out.toString();
-    }
-
-    private static void append(StringBuilder out, Integer start, Integer end) {
-        if (start == null) {
-            return;
-        }
-        if (out.length() > 0) {
-            out.append(',');
-        }
-        out.append(start);
-        if (!end.equals(start)) {
-            out.append('-').append(end);
-        }
     }
 }

@@ -146,7 +146,7 @@ class EndToEndTest {
         daemon.sampler().tick();
         advance(1);
         String after = scrape("/");
-        assertTrue(after.contains("(the CPUs serving their receive interrupts): eth0 (1 CPU)</p>"), after);
+        assertTrue(after.contains("(the CPUs serving their receive interrupts): eth0 (CPU 1)</p>"), after);
         assertTrue(after.contains("<p>Disks: vda</p>"), after);
         assertEquals(404, http.get(daemon.port(), "/nope").status());
     }

@@ -16,6 +16,10 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,7 +46,9 @@ class MetricsServerTest {
         server.close();
     }
 
-    static Published watching(Map<String, Integer> nicCpus, Map<String, Double> disks) {
+    static Published watching(Map<String, Set<Integer>> nicCpus, Map<String, Double> disks) {
+        Map<String, SortedSet<Integer>> cpus = new TreeMap<>();
+        nicCpus.forEach((nic, set) -> cpus.put(nic, new TreeSet<>(set)));
         Sample s = new Sample(
                 1_764_000_000_000L,
                 new Sample.Sysload(10, 10, 10, 10),
@@ -50,7 +56,7 @@ class MetricsServerTest {
                 new Sample.SiCpu("", CpuModes.ALL_IDLE),
                 List.of(),
                 disks,
-                nicCpus,
+                cpus,
                 new Sample.Rates(0, 0));
         return new Published(s, 2, 0, 1_764_000_000, ProcessStats.UNKNOWN, Map.of());
     }
@@ -88,12 +94,12 @@ class MetricsServerTest {
         assertTrue(before.body().contains("Nothing sampled yet"), before.body());
         assertTrue(before.body().contains("Version " + BuildInfo.current().version()), before.body());
 
-        published.set(watching(Map.of("eth0", 2, "ens5", 0), Map.of("vda", 1.0, "nvme0n1", 0.0)));
+        published.set(watching(Map.of("eth0", Set.of(2, 3), "ens5", Set.of()), Map.of("vda", 1.0, "nvme0n1", 0.0)));
         String after = http.get(server.port(), "/").body();
         assertTrue(
                 after.contains(
                         "<p>Network interfaces (the CPUs serving their receive interrupts): ens5 (none seen yet: all CPUs),"
-                                + " eth0 (2 CPUs)</p>"),
+                                + " eth0 (CPUs 2-3)</p>"),
                 after);
         assertTrue(after.contains("<p>Disks: nvme0n1, vda</p>"), after);
         assertFalse(after.contains("Nothing sampled yet"), after);
@@ -101,8 +107,8 @@ class MetricsServerTest {
 
     @Test
     void landingPageEscapesNamesAndSaysWhenNothingIsWatched() {
-        String odd = landing(watching(Map.of("<b>&\"x'", 1), Map.of("sd<a>", 1.0)));
-        assertTrue(odd.contains("&lt;b&gt;&amp;&quot;x&#39; (1 CPU)"), odd);
+        String odd = landing(watching(Map.of("<b>&\"x'", Set.of(1)), Map.of("sd<a>", 1.0)));
+        assertTrue(odd.contains("&lt;b&gt;&amp;&quot;x&#39; (CPU 1)"), odd);
         assertTrue(odd.contains("Disks: sd&lt;a&gt;"), odd);
         assertFalse(odd.contains("<b>"), odd);
 

@@ -1,6 +1,7 @@
 package io.github.sysloadexporter.sysload;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
@@ -145,6 +146,31 @@ class SamplerTest {
     }
 
     @Test
+    void awaitNextReturnsWhatIsNewAtOnceWakesOnAPublicationAndOtherwiseTimesOut() throws Exception {
+        Published first = sampler.published();
+        assertSame(first, sampler.awaitNext(first, SECOND / 50)); // nothing new: the same, after the wait
+        tick();
+        Published second = sampler.published();
+        assertNotSame(first, second);
+        assertSame(second, sampler.awaitNext(first, 0)); // already newer: no wait
+        // A failed reading is a publication too (a count moved), though its sample is the last good one.
+        Thread ticker = new Thread(() -> {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                return;
+            }
+            proc.broken = true;
+            tick();
+        });
+        ticker.start();
+        Published third = sampler.awaitNext(second, 30 * SECOND);
+        ticker.join();
+        assertNotSame(second, third);
+        assertEquals(1, third.failuresTotal());
+    }
+
+    @Test
     void interruptsAreReadTwiceAtStartThenEveryTenSeconds() {
         List<Integer> readsAfterTick = new ArrayList<>();
         for (int i = 0; i < 25; i++) {
@@ -172,7 +198,7 @@ class SamplerTest {
         assertNull(sampler.published().sample());
         tick();
         Sample s = sampler.published().sample();
-        assertEquals(Map.of("eth0", 1), s.nicIrqCpus());
+        assertEquals(Map.of("eth0", Set.of(1)), s.nicIrqCpus());
         assertEquals(100, s.siCpu().modes().sintr(), 1e-9); // cpu1 alone, not the 50 % of both CPUs
         assertEquals(100, s.sysload().now(), 1e-9);
     }
@@ -216,7 +242,7 @@ class SamplerTest {
         }
         Published p = sampler.published();
         assertEquals(new SourceHealth(false, 1, 0), p.sources().get(Source.INTERRUPTS));
-        assertEquals(Map.of("eth0", 1), p.sample().nicIrqCpus());
+        assertEquals(Map.of("eth0", Set.of(1)), p.sample().nicIrqCpus());
         assertEquals(100, p.sample().siCpu().modes().sintr(), 1e-9);
         assertEquals(0, p.failuresTotal());
         tick(); // due again: failed, so tried at every tick from now on
@@ -240,7 +266,7 @@ class SamplerTest {
         Published p = sampler.published();
         assertEquals(new SourceHealth(false, 1, 0), p.sources().get(Source.SYSFS));
         assertEquals(Map.of(), p.sample().ioUtil()); // never found: none watched
-        assertEquals(Map.of("eth0", 1), p.sample().nicIrqCpus()); // the NIC scan worked
+        assertEquals(Map.of("eth0", Set.of(1)), p.sample().nicIrqCpus()); // the NIC scan worked
         targets.blockMissing = false;
         for (int i = 0; i < 9; i++) {
             tick();

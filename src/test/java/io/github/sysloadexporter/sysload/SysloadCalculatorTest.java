@@ -103,7 +103,29 @@ class SysloadCalculatorTest {
         assertEquals(50, s.siCpu().modes().sintr(), EPS);
         assertEquals(60, s.sysload().now(), EPS);
         assertEquals(new Candidate(Candidate.SI_CPU, "eth0", 60), s.candidates().get(1));
-        assertEquals(Map.of("eth0", 1), s.nicIrqCpus());
+        assertEquals(Map.of("eth0", Set.of(0)), s.nicIrqCpus());
+    }
+
+    @Test
+    void whatDrivesSysloadIsTheFirstOfTheLargestCandidatesAndNothingWhileAllAreZero() {
+        SysloadCalculator calc = new SysloadCalculator(40, SECOND);
+        calc.next(reading(0, stat(0, 0, idle(0), idle(0))), List.of(), Set.of());
+        // cpu0 all softirq, cpu1 idle: all CPUs 50 busy; eth0's group (cpu0) 100, share 100.
+        Sample s = calc.next(
+                reading(1, stat(0, 0, t(0, 0, 0, 0, 0, 0, 100), idle(100))),
+                List.of(new NicGroup("eth0", Set.of(0))),
+                Set.of());
+        assertEquals(new Candidate(Candidate.SI_CPU, "eth0", 100), s.driving().orElseThrow());
+        // Both CPUs softirq, the group covering them: cpu and si_cpu tie at 100, cpu first.
+        s = calc.next(
+                reading(2, stat(0, 0, t(0, 0, 0, 0, 0, 0, 200), t(0, 0, 0, 100, 0, 0, 100))),
+                List.of(new NicGroup("eth0", Set.of(0, 1))),
+                Set.of());
+        assertEquals(Candidate.CPU, s.driving().orElseThrow().resource());
+        // Idle throughout: nothing drives it.
+        s = calc.next(
+                reading(3, stat(0, 0, t(0, 0, 0, 100, 0, 0, 200), t(0, 0, 0, 200, 0, 0, 100))), List.of(), Set.of());
+        assertEquals(Optional.empty(), s.driving());
     }
 
     @Test
@@ -142,7 +164,7 @@ class SysloadCalculatorTest {
                 List.of(new NicGroup("eth0", Set.of())),
                 Set.of());
         assertEquals(s.cpu(), s.siCpu().modes());
-        assertEquals(Map.of("eth0", 0), s.nicIrqCpus());
+        assertEquals(Map.of("eth0", Set.of()), s.nicIrqCpus());
     }
 
     @Test

@@ -53,9 +53,9 @@ class WatchLogTest {
 
     @Test
     void listsAreTheKernelsCpulistForm() {
-        assertEquals("", WatchLog.ranges(List.of()));
-        assertEquals("7", WatchLog.ranges(List.of(7)));
-        assertEquals("0-3,8,10-11", WatchLog.ranges(List.of(11, 10, 8, 3, 2, 1, 0)));
+        assertEquals("", Ranges.of(List.of()));
+        assertEquals("7", Ranges.of(List.of(7)));
+        assertEquals("0-3,8,10-11", Ranges.of(List.of(11, 10, 8, 3, 2, 1, 0)));
         // labels that are not numbers (an -i pattern may match any line) follow the numbers
         assertEquals("24-25,NMI", WatchLog.irqList(Set.of("NMI", "25", "24")));
         assertEquals("NMI,PIW", WatchLog.irqList(Set.of("PIW", "NMI")));
