@@ -36,16 +36,7 @@ final class Daemon implements AutoCloseable {
             Supplier<ProcessStats> processStats,
             boolean schedule)
             throws IOException {
-        ProcFs proc = new ProcFs(config.procfs());
-        SysloadCalculator calculator = new SysloadCalculator(config.interruptThreshold(), config.intervalNanos());
-        Sampler sampler = new Sampler(
-                proc,
-                new DetectedTargets(config.sysfs(), config.nics(), config.disks()),
-                calculator,
-                config.intervalNanos(),
-                monotonicNanos,
-                wallMillis,
-                processStats);
+        Sampler sampler = sampler(config, monotonicNanos, wallMillis, processStats);
         CollectorRegistry registry = new CollectorRegistry();
         registry.register(new SysloadCollector(sampler::published, BuildInfo.current(), config.interruptThreshold()));
         MetricsServer server = MetricsServer.start(
@@ -54,6 +45,19 @@ final class Daemon implements AutoCloseable {
             sampler.start();
         }
         return new Daemon(sampler, server);
+    }
+
+    /** The sampler as the command line configures it, not started: the daemon's and {@code watch}'s. */
+    static Sampler sampler(
+            Config config, LongSupplier monotonicNanos, LongSupplier wallMillis, Supplier<ProcessStats> processStats) {
+        return new Sampler(
+                new ProcFs(config.procfs()),
+                new DetectedTargets(config.sysfs(), config.nics(), config.disks()),
+                new SysloadCalculator(config.interruptThreshold(), config.intervalNanos()),
+                config.intervalNanos(),
+                monotonicNanos,
+                wallMillis,
+                processStats);
     }
 
     Sampler sampler() {

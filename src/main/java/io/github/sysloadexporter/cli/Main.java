@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
@@ -32,6 +33,7 @@ import picocli.CommandLine.Spec;
         versionProvider = Main.Version.class,
         sortOptions = false,
         usageHelpAutoWidth = true,
+        subcommands = Watch.class,
         description = "Serves sysload, how close this host is to saturating its CPUs, the CPUs that serve its"
                 + " network card's interrupts, or its disks (0-100), as Prometheus metrics.")
 public final class Main implements Callable<Integer> {
@@ -63,6 +65,7 @@ public final class Main implements Callable<Integer> {
 
     @Option(
             names = "--path.procfs",
+            scope = ScopeType.INHERIT,
             defaultValue = "/proc",
             paramLabel = "DIR",
             description =
@@ -71,6 +74,7 @@ public final class Main implements Callable<Integer> {
 
     @Option(
             names = "--path.sysfs",
+            scope = ScopeType.INHERIT,
             defaultValue = "/sys",
             paramLabel = "DIR",
             description = "sysfs mount point (default: ${DEFAULT-VALUE}).")
@@ -78,6 +82,7 @@ public final class Main implements Callable<Integer> {
 
     @Option(
             names = "--refresh-rate",
+            scope = ScopeType.INHERIT,
             defaultValue = "1",
             paramLabel = "SECONDS",
             description = "Seconds between samples, 1 to 30 (default: ${DEFAULT-VALUE}).")
@@ -85,6 +90,7 @@ public final class Main implements Callable<Integer> {
 
     @Option(
             names = {"-i", "--target-network-devices"},
+            scope = ScopeType.INHERIT,
             split = ",",
             paramLabel = "NIC",
             description = "Comma list of network interfaces (or IRQ names) to watch instead of those detected.")
@@ -92,6 +98,7 @@ public final class Main implements Callable<Integer> {
 
     @Option(
             names = {"-b", "--target-block-devices"},
+            scope = ScopeType.INHERIT,
             split = ",",
             paramLabel = "DISK",
             description = "Comma list of disks (as in /proc/diskstats) to watch instead of those detected.")
@@ -99,6 +106,7 @@ public final class Main implements Callable<Integer> {
 
     @Option(
             names = {"--interrupt-threshold", "--interrupted-threshold"},
+            scope = ScopeType.INHERIT,
             defaultValue = "40",
             paramLabel = "PERCENT",
             description = "irq+softirq+system percent of the NIC-IRQ CPUs above which they count towards sysload,"
@@ -110,12 +118,12 @@ public final class Main implements Callable<Integer> {
 
     @Option(
             names = "--log.level",
-            defaultValue = "info",
+            scope = ScopeType.INHERIT,
             paramLabel = "LEVEL",
-            description = "Log level: debug, info, warn or error (default: ${DEFAULT-VALUE}).")
+            description = "Log level: debug, info, warn or error (default: info; warn for watch).")
     String logLevel;
 
-    @Option(names = "--debug", description = "Same as --log.level=debug.")
+    @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Same as --log.level=debug.")
     boolean debug;
 
     public static void main(String[] args) {
@@ -138,7 +146,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Config config = validate();
+        Config config = validate(false);
         if (info) {
             PrintWriter out = spec.commandLine().getOut();
             out.print(Info.render(config));
@@ -148,7 +156,8 @@ public final class Main implements Callable<Integer> {
         return serve(config);
     }
 
-    private Config validate() {
+    /** Checks the flags; {@code watching}: for {@code watch}, which logs warnings only by default. */
+    Config validate(boolean watching) {
         if (refreshRate < 1 || refreshRate > 30) {
             throw usage("--refresh-rate must be 1 to 30 seconds, got " + refreshRate);
         }
@@ -164,7 +173,8 @@ public final class Main implements Callable<Integer> {
         if (!telemetryPath.startsWith("/")) {
             throw usage("--web.telemetry-path must start with /, got '" + telemetryPath + "'");
         }
-        String level = debug ? "debug" : logLevel.toLowerCase(Locale.ROOT);
+        String level =
+                debug ? "debug" : logLevel != null ? logLevel.toLowerCase(Locale.ROOT) : watching ? "warn" : "info";
         if (!List.of("debug", "info", "warn", "error").contains(level)) {
             throw usage("--log.level must be debug, info, warn or error, got '" + logLevel + "'");
         }

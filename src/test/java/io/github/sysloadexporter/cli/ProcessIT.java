@@ -14,11 +14,15 @@ import io.github.sysloadexporter.testing.Fixtures;
 import io.github.sysloadexporter.testing.Http;
 import io.github.sysloadexporter.testing.Ports;
 import io.github.sysloadexporter.testing.Tools;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +62,8 @@ class ProcessIT {
         try {
             String body = new Http().awaitFirstSample(port);
             assertTrue(body.contains("\nsysload_sysload "), body);
+            // What watch's test looks for finds the server's listening socket here.
+            assertFalse(tcpSockets(p.pid()).isEmpty(), "no TCP socket found for the serving daemon");
             assertTrue(body.contains("sysload_si_cpu{mode=\"idle\",}"), body);
             assertTrue(body.contains("process_resident_memory_bytes "), body);
             servesAsPrometheusExpects(port);
@@ -144,5 +150,70 @@ class ProcessIT {
         assertTrue(r.out().contains("Warnings:\n  -i eht0: no interface of that name"), r.out());
         assertTrue(r.out().contains("  -b vdb: no block device of that name"), r.out());
         assertFalse(r.out().contains("-i eth0:"), r.out());
+    }
+
+    /**
+     * {@code watch} on this machine's /proc and /sys: a header and the asked number of lines on
+     * stdout, no colour into a pipe, no socket ever opened, the unknown -b name warned about,
+     * status 0. Sampling flags are taken after the subcommand as before it.
+     */
+    @Test
+    void watchPrintsCountLinesOfRealProcWithoutAServer() throws Exception {
+        Process p = start("--refresh-rate", "1", "watch", "--count", "3", "-b", "nosuchdisk0");
+        // The JVM keeps an AF_UNIX socket of its own for NIO; a server would hold a TCP one.
+        Set<String> tcp = new TreeSet<>();
+        while (p.isAlive()) {
+            tcp.addAll(tcpSockets(p.pid()));
+            Thread.sleep(100);
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = stderr(p);
+        assertEquals(0, p.waitFor(), err);
+        List<String> lines = out.lines().toList();
+        assertEquals(4, lines.size(), out);
+        assertTrue(
+                lines.get(0)
+                        .matches("time +sysload +1m +5m +15m +cpu +si_nic +si_cpus +si_busy +si_irq( +\\S+)* drives"),
+                lines.get(0));
+        String percent = " +\\d{1,3}\\.\\d";
+        for (String line : lines.subList(1, 4)) {
+            assertTrue(
+                    line.matches("\\d\\d:\\d\\d:\\d\\d(" + percent + "){5} \\S+ +\\S+(" + percent
+                            + ")+ (cpu|si_cpu:\\S+|io:\\S+|-)"),
+                    line);
+        }
+        assertFalse(out.contains("\033"), "colour into a pipe: " + out);
+        assertEquals(Set.of(), tcp, "watch opened a TCP socket");
+        assertTrue(err.contains("-b nosuchdisk0: no block device of that name"), err);
+        assertFalse(err.contains(" INFO "), "watch logs warnings only by default: " + err);
+
+        assertUsageError(run("watch", "--count", "-1"), "--count must be 0 or more");
+        assertUsageError(run("watch", "--web.listen-address", ":1"), "--web.listen-address");
+    }
+
+    /** The inodes of the process's open sockets that are TCP sockets (v4 or v6); empty once it ended. */
+    static Set<String> tcpSockets(long pid) {
+        Path dir = Path.of("/proc", Long.toString(pid));
+        Set<String> inodes = new TreeSet<>();
+        try (var fds = Files.list(dir.resolve("fd"))) {
+            for (Path fd : fds.toList()) {
+                String target = Files.readSymbolicLink(fd).toString();
+                if (target.startsWith("socket:[")) {
+                    inodes.add(target.substring(8, target.length() - 1));
+                }
+            }
+            Set<String> tcp = new TreeSet<>();
+            for (String table : List.of("net/tcp", "net/tcp6")) {
+                for (String line : Files.readAllLines(dir.resolve(table))) {
+                    String[] f = line.trim().split("\\s+");
+                    if (f.length > 9 && inodes.contains(f[9])) {
+                        tcp.add(table + " " + line.trim());
+                    }
+                }
+            }
+            return tcp;
+        } catch (IOException e) {
+            return Set.of(); // it ended between two reads
+        }
     }
 }
