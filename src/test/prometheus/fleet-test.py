@@ -109,6 +109,13 @@ class Truth:
         self.down = fleet.hosts[fleetgen.DOWN[0]]
         # Inside each incident, late enough for its alert's own window and "for".
         self.t_stale = self.stale.incidents["stale"][0] + 20 * 60
+        # Backfilled blocks have no staleness markers: for the 5 minutes of Prometheus's lookback
+        # after the down host's last scrape, its last sample, frozen, reads as a stale exporter's
+        # too (a live Prometheus marks a failed target's series stale at once). Check the stale
+        # exporter outside that window, later in its incident.
+        went_down = self.down.incidents["down"][0]
+        if went_down <= self.t_stale <= went_down + 300 + 2 * fleet.interval:
+            self.t_stale = -(-(went_down + 300 + 2 * fleet.interval) // 60) * 60
         self.t_disk = self.diskless.incidents["diskstats"][0] + 15 * 60
         self.t_down = self.down.incidents["down"][0] + 10 * 60
         self.t_batch = moment(fleetgen.BATCH[0]) + 25 * 60
