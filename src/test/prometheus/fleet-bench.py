@@ -208,11 +208,11 @@ def main():
     s = result["series"]
     h.log("\nREADME row (hosts | range | series per host (1 NIC, 4 disks) | series in all, raw + recorded | "
           "blocks on disk | Prometheus VmRSS / VmHWM):")
-    h.log("| %s | %g h every %d s | %d (%d to %d) | %s + %s | %.2f GB | %d / %d MB |"
+    h.log("| %s | %g h every %d s | %d (%d to %d) | %s + %s | %.2f GB | %d / %d MiB |"
           % ("{:,}".format(args.hosts), args.hours, args.interval, s["per_host_one_nic_four_disks"], s["per_host_min"],
              s["per_host_max"], "{:,}".format(s["raw_in_prometheus"]), "{:,}".format(s["recorded_total"]),
-             result["blocks_bytes"] / 1e9, result["prometheus_kb"]["VmRSS"] // 1024,
-             result["prometheus_kb"]["VmHWM"] // 1024))
+             result["blocks_bytes"] / 1e9, round(result["prometheus_kb"]["VmRSS"] / 1024),
+             round(result["prometheus_kb"]["VmHWM"] / 1024)))
     h.log("\nREADME latency rows (question | raw | recorded), range queries over %g h at a %d s step, median of %d:"
           % (args.hours, result["step_s"], args.runs))
     for r in result["raw_vs_recorded"]:
