@@ -17,6 +17,8 @@ rules`), lets Prometheus compact them as it would have over time, restarts it, a
   instance, as its per-host view is meant; sysload-fleet.json with job .*);
 - Prometheus's resident memory (VmRSS) and high-water mark (VmHWM) after the queries, with
   Prometheus's default flags.
+- each phase's time (build, rule backfill, compaction, queries) and the 1-minute load average
+  during it, sampled every 15 s: on a shared machine the figures mean little without it.
 
 It prints a Markdown row for README's table and the per-query figures, and writes them as JSON
 with --json. Everything it writes is under a temporary directory in --workdir, removed at
