@@ -17,6 +17,8 @@ rules`), lets Prometheus compact them as it would have over time, restarts it, a
   instance, as its per-host view is meant; sysload-fleet.json with job .*);
 - Prometheus's resident memory (VmRSS) and high-water mark (VmHWM) after the queries, with
   Prometheus's default flags.
+- each phase's time (build, rule backfill, compaction, queries) and the 1-minute load average
+  during it, sampled every 15 s: on a shared machine the figures mean little without it.
 
 It prints a Markdown row for README's table and the per-query figures, and writes them as JSON
 with --json. Everything it writes is under a temporary directory in --workdir, removed at
@@ -28,6 +30,7 @@ import json
 import os
 import statistics
 import sys
+import threading
 import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
@@ -47,6 +50,35 @@ def timed_query(fn, runs):
             return None, 0, str(e)[:120]
         times.append(time.monotonic() - started)
     return statistics.median(times), n, None
+
+
+class LoadSampler:
+    """Samples /proc/loadavg's 1-minute figure every `every` seconds, by phase: the machine may be
+    shared, and a reader of the figures should know how busy it was while they were taken."""
+
+    def __init__(self, every=15):
+        self.every, self.phase, self.samples = every, "start", {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self._stop.is_set():
+            with open("/proc/loadavg") as f:
+                self.samples.setdefault(self.phase, []).append(float(f.read().split()[0]))
+            self._stop.wait(self.every)
+
+    def start(self):
+        self._thread.start()
+        return self
+
+    def stop(self):
+        self._stop.set()
+        self._thread.join()
+
+    def summary(self):
+        """{phase: {min, median, max, samples}} in the order the phases ran."""
+        return {k: {"min": min(v), "median": statistics.median(v), "max": max(v), "samples": len(v)}
+                for k, v in self.samples.items()}
 
 
 def fmt_s(seconds, error):
@@ -83,6 +115,8 @@ def main():
     fleet = fleetgen.Fleet(args.hosts, fleetgen.DEFAULT_START, args.hours, args.interval)
     result = {"hosts": args.hosts, "hours": args.hours, "interval_s": args.interval, "series": series_stats(fleet)}
     began = time.monotonic()
+    load = LoadSampler().start()
+    result["cpus"] = os.cpu_count()
 
     with h.Harness("fleet-bench", args.time_limit) as hs:
         base = hs.temp_dir_in(args.workdir) if args.workdir else hs.tmp
@@ -93,6 +127,7 @@ def main():
               % (args.hosts, args.hours, args.interval, result["series"]["raw_total"],
                  "%(per_host_min)d to %(per_host_max)d, median %(per_host_median)g" % result["series"]))
         t0 = time.monotonic()
+        load.phase = "build"
         stats = lab.build_raw_blocks(hs, fleet, data, work, workers=args.workers,
                                      max_window_bytes=int(args.max_window_gb * (1 << 30)),
                                      promtool_jobs=args.promtool_jobs)
@@ -105,9 +140,11 @@ def main():
         # at 10,000 hosts can take longer than Prometheus's default 2-minute limit.
         server = lab.Server(hs, data, [lab.RULES, h.ALERT_RULES], ["--query.timeout=30m"]).start()
         t0 = time.monotonic()
+        load.phase = "backfill"
         result["rules_backfill_s"] = lab.backfill_rules(hs, server, fleet, work, h.log)
         h.log("ok   rules backfilled in %.0f s" % (time.monotonic() - t0))
         t0 = time.monotonic()
+        load.phase = "settle"
         server.settle(h.log, limit=4 * 3600)
         result["settle_s"] = time.monotonic() - t0
         # Measured with Prometheus's defaults, from a process that only started and answered.
@@ -126,6 +163,8 @@ def main():
               % (result["series"]["raw_in_prometheus"], result["series"]["raw_total"],
                  result["series"]["recorded_total"], result["blocks_bytes"] / 1e9, result["blocks"]))
 
+        load.phase = "queries"
+        t_queries = time.monotonic()
         step = lab.grafana_step(fleet)
         lab.dt.BUILTINS = lab.builtins(fleet, step)
         result["step_s"] = step
@@ -160,7 +199,10 @@ def main():
                   % (d, len(ps), sum(1 for p in ps if p["error"]), fmt_s(worst["seconds"], worst["error"]),
                      worst["panel"], worst["ref"]))
         result["prometheus_kb"] = server.memory_kb()
+        result["queries_s"] = time.monotonic() - t_queries
     result["total_s"] = time.monotonic() - began
+    load.stop()
+    result["load_1min"] = load.summary()
 
     if args.json:
         with open(args.json, "w") as f:
@@ -168,17 +210,22 @@ def main():
     s = result["series"]
     h.log("\nREADME row (hosts | range | series per host (1 NIC, 4 disks) | series in all, raw + recorded | "
           "blocks on disk | Prometheus VmRSS / VmHWM):")
-    h.log("| %s | %g h every %d s | %d (%d to %d) | %s + %s | %.2f GB | %d / %d MB |"
+    h.log("| %s | %g h every %d s | %d (%d to %d) | %s + %s | %.2f GB | %d / %d MiB |"
           % ("{:,}".format(args.hosts), args.hours, args.interval, s["per_host_one_nic_four_disks"], s["per_host_min"],
              s["per_host_max"], "{:,}".format(s["raw_in_prometheus"]), "{:,}".format(s["recorded_total"]),
-             result["blocks_bytes"] / 1e9, result["prometheus_kb"]["VmRSS"] // 1024,
-             result["prometheus_kb"]["VmHWM"] // 1024))
+             result["blocks_bytes"] / 1e9, round(result["prometheus_kb"]["VmRSS"] / 1024),
+             round(result["prometheus_kb"]["VmHWM"] / 1024)))
     h.log("\nREADME latency rows (question | raw | recorded), range queries over %g h at a %d s step, median of %d:"
           % (args.hours, result["step_s"], args.runs))
     for r in result["raw_vs_recorded"]:
         h.log("| %s | %s | %s |" % (r["question"], fmt_s(r["raw_s"], r["raw_error"]),
                                     fmt_s(r["recorded_s"], r["recorded_error"])))
-    h.log("\ntook %.0f s" % result["total_s"])
+    h.log("\nload average (1 min) on %d CPUs, min / median / max by phase: %s"
+          % (result["cpus"], "; ".join("%s %.1f / %.1f / %.1f" % (k, v["min"], v["median"], v["max"])
+                                       for k, v in result["load_1min"].items())))
+    h.log("took %.0f s (build %.0f, rules backfill %.0f, settle %.0f, queries %.0f)"
+          % (result["total_s"], result["build"]["seconds"], result["rules_backfill_s"], result["settle_s"],
+             result["queries_s"]))
 
 
 if __name__ == "__main__":

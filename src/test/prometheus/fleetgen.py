@@ -226,6 +226,10 @@ STALE = (0, 0.20, 0.35)       # /proc/stat unreadable: the last good sample is s
 DISKSTATS = (1, 0.25, 0.40)   # /proc/diskstats unreadable: no disk values
 DOWN = (2, 0.30, 0.45)        # the exporter is not running: the scrape fails
 BATCH = (0.40, 0.70)          # the batch job's nightly run saturates its "batch" hosts
+# An incident lasts at least this long, whatever the range: its alerts need their windows and
+# "for" inside it (SysloadSampleFailures: failures in the last 5 minutes, for 15 minutes), and
+# 15 % of a 2-hour range is only 18 minutes.
+MIN_INCIDENT_S = 30 * 60
 
 KINDS = {
     # host kind: (NIC names, disk names)
@@ -288,7 +292,8 @@ class Host:
         self.incidents = {}
         for name, (who, a, b) in (("stale", STALE), ("diskstats", DISKSTATS), ("down", DOWN)):
             if idx == who:
-                self.incidents[name] = (fleet.at(a), fleet.at(b))
+                begins = fleet.at(a)
+                self.incidents[name] = (begins, min(fleet.end, max(fleet.at(b), begins + MIN_INCIDENT_S)))
         # The exporter started some time before the range (and again when it comes back up).
         self.started = fleet.start - 3600 - int(r1 * 86400)
 
