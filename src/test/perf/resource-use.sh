@@ -18,7 +18,8 @@
 # (so the same /proc, /sys and loopback), through the same launcher, flags and archive dump.
 # The roots are made once, under JDK_ROOTS_DIR (default target/jdk-roots), from the suite
 # tarballs that src/test/deb/deb-test.sh caches (see src/test/shell/debian-root.sh); that
-# needs root, debootstrap and systemd-nspawn.
+# needs root, debootstrap and systemd-nspawn. An entry "host" adds the exporter on the host's
+# own java, as without JDKS, to the same window.
 #
 # SCRAPER=prometheus (default): Debian's Prometheus scrapes every exporter every second, as
 # in production (one kept-alive connection per target). SCRAPER=curl: a new connection per
@@ -47,9 +48,9 @@ done
 [ -s "$JAR" ] || { echo "resource-use: no $JAR (mvn -B -DskipTests package)" >&2; exit 2; }
 case $SCRAPER in prometheus|curl) ;; *) echo "resource-use: SCRAPER is prometheus or curl" >&2; exit 2 ;; esac
 for entry in $JDKS; do
-    [[ $entry =~ ^[a-z]+:[0-9]+$ ]] || { echo "resource-use: JDKS entries are SUITE:VERSION, not '$entry'" >&2; exit 2; }
+    [[ $entry =~ ^([a-z]+:[0-9]+|host)$ ]] || { echo "resource-use: JDKS entries are SUITE:VERSION or host, not '$entry'" >&2; exit 2; }
 done
-if [ -n "$JDKS" ]; then
+if [ -n "${JDKS// /}" ] && [ "${JDKS// /}" != host ]; then
     [ "$(id -u)" = 0 ] || { echo "resource-use: JDKS needs root (systemd-nspawn)" >&2; exit 2; }
     for tool in systemd-nspawn debootstrap; do
         command -v "$tool" >/dev/null || { echo "resource-use: $tool is missing" >&2; exit 2; }
@@ -105,21 +106,22 @@ names=()
 pids=()
 exporter_ports=()
 
-if [ -z "$JDKS" ]; then
-    archive=
-    if [ "$CDS" = 1 ]; then
-        # What postinst does, for this jar at its path here.
-        archive=$work/sysload-exporter.jsa
-        dump_cds debian/sysload-exporter.classlist "$JAR" "$archive"
-    fi
-    next_port
-    SYSLOAD_EXPORTER_CDS_ARCHIVE="$archive" start_exporter "$JAR" "$work/exporter.log" \
-        --web.listen-address="127.0.0.1:$PORT"
-    names+=(sysload-exporter)
-    pids+=("$EXPORTER_PID")
-    exporter_ports+=("$PORT")
-else
-    for entry in $JDKS; do
+for entry in ${JDKS:-host}; do
+    if [ "$entry" = host ]; then
+        # The host's default java.
+        archive=
+        if [ "$CDS" = 1 ]; then
+            # What postinst does, for this jar at its path here.
+            archive=$work/sysload-exporter.jsa
+            dump_cds debian/sysload-exporter.classlist "$JAR" "$archive"
+        fi
+        next_port
+        SYSLOAD_EXPORTER_CDS_ARCHIVE="$archive" start_exporter "$JAR" "$work/exporter.log" \
+            --web.listen-address="127.0.0.1:$PORT"
+        names+=("$([ -n "$JDKS" ] && echo host || echo sysload-exporter)")
+        pids+=("$EXPORTER_PID")
+        exporter_ports+=("$PORT")
+    else
         suite=${entry%%:*}
         version=${entry##*:}
         name=openjdk-$version
@@ -163,8 +165,8 @@ else
         names+=("$name")
         pids+=("$java")
         exporter_ports+=("$PORT")
-    done
-fi
+    fi
+done
 next_port
 node_port=$PORT
 prometheus-node-exporter --web.listen-address="127.0.0.1:$node_port" >/dev/null 2>&1 &
