@@ -357,6 +357,13 @@ wait_until 30 has_sysload || { metrics || true; fail "no sysload_sysload on 127.
 metrics | grep '^sysload_sysload[ {]' || true
 ok "127.0.0.1:$PORT/metrics serves sysload_sysload"
 
+# The installed command's terminal view, beside the running service (it opens no port).
+watch_out=$(in_root sysload-exporter watch --count 2) || fail "sysload-exporter watch --count 2 failed"
+echo "$watch_out"
+[ "$(printf '%s\n' "$watch_out" | grep -c '^[0-9][0-9]:[0-9][0-9]:[0-9][0-9] ')" = 2 ] \
+    || fail "sysload-exporter watch --count 2: not two lines of values"
+ok "sysload-exporter watch --count 2: a header and two lines, beside the service"
+
 pid=$(prop MainPID)
 pstatus=$(in_root cat "/proc/$pid/status")
 puid=$(echo "$pstatus" | awk '/^Uid:/ { print $2 }')
