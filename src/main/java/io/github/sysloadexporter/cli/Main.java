@@ -127,6 +127,9 @@ public final class Main implements Callable<Integer> {
     boolean debug;
 
     public static void main(String[] args) {
+        // Until serve() takes over with an orderly stop, SIGTERM or SIGINT ends with status 0:
+        // a service stopped while still starting, or watch ended with Ctrl-C, did not fail.
+        Signals.onTerminate(() -> System.exit(CommandLine.ExitCode.OK));
         JvmSettings.beforeParse(System.getProperties()); // before new CommandLine and any HTTP server
         JvmSettings.logTimestamps(System.getProperties(), Journal.isStderr()); // before any logger
         System.exit(commandLine(new Main()).execute(args));

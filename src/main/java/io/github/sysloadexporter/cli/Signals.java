@@ -9,6 +9,7 @@ import sun.misc.Signal;
 final class Signals {
     private Signals() {}
 
+    /** Replaces the handlers installed before: the last call decides what a signal does. */
     static void onTerminate(Runnable action) {
         Signal.handle(new Signal("TERM"), s -> action.run());
         Signal.handle(new Signal("INT"), s -> action.run());

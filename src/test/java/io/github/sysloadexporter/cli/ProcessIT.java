@@ -14,7 +14,9 @@ import io.github.sysloadexporter.testing.Fixtures;
 import io.github.sysloadexporter.testing.Http;
 import io.github.sysloadexporter.testing.Ports;
 import io.github.sysloadexporter.testing.Tools;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -186,6 +188,17 @@ class ProcessIT {
         assertEquals(Set.of(), tcp, "watch opened a TCP socket");
         assertTrue(err.contains("-b nosuchdisk0: no block device of that name"), err);
         assertFalse(err.contains(" INFO "), "watch logs warnings only by default: " + err);
+
+        // Ctrl-C or SIGTERM ends an endless watch with status 0, as they end the daemon.
+        Process endless = start("watch");
+        try (BufferedReader watched =
+                new BufferedReader(new InputStreamReader(endless.getInputStream(), StandardCharsets.UTF_8))) {
+            assertTrue(watched.readLine().startsWith("time "));
+            assertTrue(watched.readLine().matches("\\d\\d:\\d\\d:\\d\\d .*"));
+            signal(endless, "TERM");
+            assertTrue(endless.waitFor(10, TimeUnit.SECONDS), "watch did not end on SIGTERM");
+            assertEquals(0, endless.exitValue(), stderr(endless));
+        }
 
         assertUsageError(run("watch", "--count", "-1"), "--count must be 0 or more");
         assertUsageError(run("watch", "--web.listen-address", ":1"), "--web.listen-address");
