@@ -27,6 +27,14 @@ final class WatchView {
     private static final String RED = "\033[1;31m";
     private static final String RESET = "\033[0m";
 
+    /** The columns before the disks'; {@code drives} comes after them. */
+    private static final List<String> FIXED =
+            List.of("time", "sysload", "1m", "5m", "15m", "cpu", "si_nic", "si_cpus", "si_busy", "si_irq");
+
+    private static final int SYSLOAD = FIXED.indexOf("sysload");
+    private static final int SI_NIC = FIXED.indexOf("si_nic");
+    private static final int SI_CPUS = FIXED.indexOf("si_cpus");
+
     private final boolean colour;
     private final int screenRows;
     private final DateTimeFormatter time;
@@ -47,8 +55,7 @@ final class WatchView {
 
     /** The lines to print for this sample: the header first when due, then the sample's line. */
     List<String> lines(Sample s) {
-        List<String> columns = new ArrayList<>(
-                List.of("time", "sysload", "1m", "5m", "15m", "cpu", "si_nic", "si_cpus", "si_busy", "si_irq"));
+        List<String> columns = new ArrayList<>(FIXED);
         columns.addAll(s.ioUtil().keySet());
         columns.add("drives");
 
@@ -69,8 +76,9 @@ final class WatchView {
         s.ioUtil().values().forEach(u -> values.add(percent(u)));
         values.add(s.driving().map(WatchView::name).orElse("-"));
 
-        boolean header = !columns.equals(names) || screenRows > 1 && linesSinceHeader >= screenRows - 1;
-        if (!columns.equals(names)) {
+        boolean newColumns = !columns.equals(names);
+        boolean header = newColumns || screenRows > 1 && linesSinceHeader >= screenRows - 1;
+        if (newColumns) {
             names = List.copyOf(columns);
             widths = new int[columns.size()];
         }
@@ -120,11 +128,11 @@ final class WatchView {
 
     /** time, si_nic, si_cpus and drives are text; the rest are numbers, aligned right. */
     private boolean textColumn(int i) {
-        return i == 0 || i == 6 || i == 7 || i == names.size() - 1;
+        return i == 0 || i == SI_NIC || i == SI_CPUS || i == names.size() - 1;
     }
 
     private String style(int i, Sample s) {
-        if (i == 1) {
+        if (i == SYSLOAD) {
             double v = s.sysload().now();
             return v >= 90 ? RED : v >= 80 ? YELLOW : null;
         }
