@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,15 +30,14 @@ class EndToEndTest {
     @TempDir
     Path proc;
 
-    final AtomicLong nanos = new AtomicLong(5_000_000_000L);
-    final AtomicLong wall = new AtomicLong(T0_MILLIS);
+    SteppedProc steps;
     final Http http = new Http();
     Daemon daemon;
 
     @BeforeEach
     void start() throws IOException {
-        writeProc(proc, 0);
-        daemon = TestDaemon.start(proc, SYSFS, nanos::get, wall::get);
+        steps = new SteppedProc(proc);
+        daemon = TestDaemon.start(proc, SYSFS, steps.nanos::get, steps.wall::get);
     }
 
     @AfterEach
@@ -108,10 +106,7 @@ class EndToEndTest {
     }
 
     void advance(int step) throws IOException {
-        writeProc(proc, step);
-        nanos.addAndGet(1_000_000_000L);
-        wall.addAndGet(1000);
-        daemon.sampler().tick();
+        steps.step(step, daemon.sampler());
     }
 
     String scrape(String path) throws IOException, InterruptedException {
@@ -159,9 +154,7 @@ class EndToEndTest {
         assertTrue(good.contains("sysload_sysload 70.0\n"), good);
 
         Files.writeString(proc.resolve("stat"), "cpu  1 2 3\n"); // truncated
-        nanos.addAndGet(1_000_000_000L);
-        wall.addAndGet(1000);
-        daemon.sampler().tick();
+        steps.tick(SteppedProc.SECOND, daemon.sampler());
         String bad = scrape("/metrics");
         assertTrue(bad.contains("sysload_sysload 70.0\n"), bad);
         assertTrue(bad.contains("sysload_sample_failures_total 1.0\n"), bad);

@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -34,8 +33,7 @@ class FaultInjectionTest {
     @TempDir
     Path proc;
 
-    final AtomicLong nanos = new AtomicLong(5 * SECOND);
-    final AtomicLong wall = new AtomicLong(EndToEndTest.T0_MILLIS);
+    SteppedProc steps;
     final Http http = new Http();
     Daemon daemon;
 
@@ -50,8 +48,8 @@ class FaultInjectionTest {
 
     /** The daemon over the test's procfs and this sysfs, after its first interval (step 0 to 1). */
     void startOn(Path sysfs) throws IOException {
-        EndToEndTest.writeProc(proc, 0);
-        daemon = TestDaemon.start(proc, sysfs, nanos::get, wall::get);
+        steps = new SteppedProc(proc);
+        daemon = TestDaemon.start(proc, sysfs, steps.nanos::get, steps.wall::get);
         daemon.sampler().tick();
         step(1);
     }
@@ -63,14 +61,11 @@ class FaultInjectionTest {
 
     /** Writes step n's files and ticks one second later. */
     void step(int n) throws IOException {
-        EndToEndTest.writeProc(proc, n);
-        tick(SECOND);
+        steps.step(n, daemon.sampler());
     }
 
     void tick(long elapsedNanos) {
-        nanos.addAndGet(elapsedNanos);
-        wall.addAndGet(elapsedNanos / 1_000_000);
-        daemon.sampler().tick();
+        steps.tick(elapsedNanos, daemon.sampler());
     }
 
     String scrape() throws IOException, InterruptedException {
@@ -143,7 +138,7 @@ class FaultInjectionTest {
         assertValue(s, "sysload_io_util{device=\"vda\",}", 25.0);
         assertValue(s, "sysload_proc_ctxt", 12000.0);
         assertValue(s, "sysload_samples_total", good + 1);
-        assertValue(s, "sysload_last_sample_timestamp_seconds", wall.get() / 1000.0);
+        assertValue(s, "sysload_last_sample_timestamp_seconds", steps.wall.get() / 1000.0);
     }
 
     double t1() {
@@ -167,7 +162,7 @@ class FaultInjectionTest {
         assertValue(s, "sysload_cpu_percent{mode=\"idle\",}", 52.5);
         assertValue(s, "sysload_si_cpu{mode=\"sintr\",}", 50);
         assertFalse(s.contains("device=\"vda\""), "no vda value in this interval:\n" + s);
-        assertValue(s, "sysload_last_sample_timestamp_seconds", wall.get() / 1000.0);
+        assertValue(s, "sysload_last_sample_timestamp_seconds", steps.wall.get() / 1000.0);
     }
 
     @Test
@@ -451,7 +446,7 @@ class FaultInjectionTest {
     @Test
     void wallClockJumpsDoNotBendRates() throws Exception {
         for (long jump : new long[] {-3_600_000L, 86_400_000L}) {
-            wall.addAndGet(jump);
+            steps.wall.addAndGet(jump);
             int n = jump < 0 ? 2 : 3;
             step(n);
             String s = scrape();
@@ -460,7 +455,7 @@ class FaultInjectionTest {
             assertValue(s, "sysload_proc_intr", 5000);
             assertValue(s, "sysload_sysload", 70);
             assertValue(s, "sysload_sysload_one", 70);
-            assertValue(s, "sysload_last_sample_timestamp_seconds", wall.get() / 1000.0);
+            assertValue(s, "sysload_last_sample_timestamp_seconds", steps.wall.get() / 1000.0);
         }
     }
 }

@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.github.sysloadexporter.sysload.ProcessStats;
 import io.github.sysloadexporter.sysload.Sampler;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,15 +24,13 @@ class WatchEndToEndTest {
     @TempDir
     Path proc;
 
-    final AtomicLong nanos = new AtomicLong(5 * SECOND);
-    final AtomicLong wall = new AtomicLong(EndToEndTest.T0_MILLIS);
     Sampler sampler;
 
     @Test
     void oneLinePerGoodSampleNoneForAFailedReadingThenStopsAtTheCount() throws Exception {
-        EndToEndTest.writeProc(proc, 0);
+        SteppedProc steps = new SteppedProc(proc);
         Config config = TestDaemon.config(proc, EndToEndTest.SYSFS, List.of(), List.of());
-        sampler = Daemon.sampler(config, nanos::get, wall::get, () -> ProcessStats.UNKNOWN);
+        sampler = Daemon.sampler(config, steps.nanos::get, steps.wall::get, () -> ProcessStats.UNKNOWN);
         sampler.tick(); // the first reading: nothing to compare with, no line
 
         StringWriter printed = new StringWriter();
@@ -49,14 +45,12 @@ class WatchEndToEndTest {
         });
         watch.start();
 
-        step(1);
+        steps.step(1, sampler);
         awaitLines(printed, 2);
         // /proc/stat truncated: the reading fails, the sample stays, no line.
         Files.writeString(proc.resolve("stat"), "cpu  1 2 3\n");
-        nanos.addAndGet(SECOND);
-        wall.addAndGet(1000);
-        sampler.tick();
-        step(2); // compared with step 1, over the 2 s since: vda 250 ms of I/O in 2 s
+        steps.tick(SECOND, sampler);
+        steps.step(2, sampler); // compared with step 1, over the 2 s since: vda 250 ms of I/O in 2 s
         watch.join(10_000);
         assertFalse(watch.isAlive(), "still watching after --count lines");
 
@@ -67,13 +61,6 @@ class WatchEndToEndTest {
                         + "16:00:01    70.0  70.0  70.0  70.0  47.5 eth0   1          70.0   60.0  25.0 si_cpu:eth0\n"
                         + "16:00:03    70.0  70.0  70.0  70.0  47.5 eth0   1          70.0   60.0  12.5 si_cpu:eth0\n",
                 printed.toString());
-    }
-
-    void step(int step) throws IOException {
-        EndToEndTest.writeProc(proc, step);
-        nanos.addAndGet(SECOND);
-        wall.addAndGet(1000);
-        sampler.tick();
     }
 
     static void awaitLines(StringWriter printed, int lines) throws InterruptedException {
