@@ -1,5 +1,6 @@
 package io.github.sysloadexporter.cli;
 
+import io.github.sysloadexporter.web.ServerLimits;
 import io.github.sysloadexporter.web.WebSecurity;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.util.List;
  * @param nics  explicit -i names, or empty to detect
  * @param disks explicit -b names, or empty to detect
  * @param web   what --web.config.file says, already read and checked (it reloads itself)
+ * @param limits what one client may cost the HTTP server
  */
 record Config(
         InetSocketAddress listen,
@@ -21,7 +23,8 @@ record Config(
         List<String> nics,
         List<String> disks,
         double interruptThreshold,
-        WebSecurity web) {
+        WebSecurity web,
+        ServerLimits limits) {
     Config {
         nics = List.copyOf(nics);
         disks = List.copyOf(disks);

@@ -1,12 +1,13 @@
 package io.github.sysloadexporter.cli;
 
 import io.github.sysloadexporter.metrics.BuildInfo;
-import io.github.sysloadexporter.metrics.MetricsServer;
+import io.github.sysloadexporter.metrics.Pages;
 import io.github.sysloadexporter.metrics.SysloadCollector;
 import io.github.sysloadexporter.procfs.ProcFs;
 import io.github.sysloadexporter.sysload.ProcessStats;
 import io.github.sysloadexporter.sysload.Sampler;
 import io.github.sysloadexporter.sysload.SysloadCalculator;
+import io.github.sysloadexporter.web.WebServer;
 import io.prometheus.client.CollectorRegistry;
 import java.io.IOException;
 import java.util.function.LongSupplier;
@@ -15,9 +16,9 @@ import java.util.function.Supplier;
 /** The running exporter: sampler and HTTP server wired together. */
 final class Daemon implements AutoCloseable {
     private final Sampler sampler;
-    private final MetricsServer server;
+    private final WebServer server;
 
-    private Daemon(Sampler sampler, MetricsServer server) {
+    private Daemon(Sampler sampler, WebServer server) {
         this.sampler = sampler;
         this.server = server;
     }
@@ -39,8 +40,11 @@ final class Daemon implements AutoCloseable {
         Sampler sampler = sampler(config, monotonicNanos, wallMillis, processStats);
         CollectorRegistry registry = new CollectorRegistry();
         registry.register(new SysloadCollector(sampler::published, BuildInfo.current(), config.interruptThreshold()));
-        MetricsServer server = MetricsServer.start(
-                config.listen(), config.telemetryPath(), registry, sampler::published, config.web());
+        WebServer server = WebServer.start(
+                config.listen(),
+                config.limits(),
+                config.web(),
+                Pages.of(config.telemetryPath(), registry, sampler::published));
         if (schedule) {
             sampler.start();
         }

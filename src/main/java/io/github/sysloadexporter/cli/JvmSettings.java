@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * Every setting the exporter makes that holds for its whole JVM: system properties that the
- * JDK's HTTP server, picocli and slf4j-simple each read once, when their classes first load.
+ * Every setting the exporter makes that holds for its whole JVM: system properties that
+ * picocli and slf4j-simple each read once, when their classes first load.
  * They are made here and nowhere else, called from {@link Main#main} before anything that reads
  * them runs; the tests, which run the exporter's classes in a JVM of their own, never call it.
  *
@@ -14,27 +14,6 @@ import java.util.Properties;
  * {@link #logLevel} once the command line has given the level and before anything logs.
  */
 final class JvmSettings {
-    /**
-     * Bounds on the JDK HTTP server, so that slow, idle or many clients cannot hold its threads
-     * or memory. Without them a client that opens a connection and sends half a request holds a
-     * handler thread for ever (no request or response time limit by default), and connections
-     * are unbounded. With them a request must arrive within 10 s (an idle new connection is closed
-     * then too), a response must be taken within 30 s, keep-alive connections idle for 30 s are
-     * closed, and at most 256 connections are open at once (further ones are closed on accept).
-     * The limits are checked every 5 s (a check is a wake-up, and an idle exporter should wake as
-     * little as it can), on a clock that moves in the same steps, so they bite 5 to 12 s late: a
-     * half-sent request is cut off 15 to 22 s after it came (ServerLimitsIT).
-     */
-    static final Map<String, String> HTTP_SERVER_LIMITS = Map.of(
-            "sun.net.httpserver.maxReqTime", "10", // seconds to receive a whole request
-            "sun.net.httpserver.maxRspTime", "30", // seconds to send a response
-            "sun.net.httpserver.idleInterval", "30", // seconds a keep-alive connection may idle
-            "sun.net.httpserver.timerMillis", "5000", // how often those limits are checked (a wake-up each)
-            "sun.net.httpserver.maxIdleConnections", "64",
-            "jdk.httpserver.maxConnections", "256",
-            "sun.net.httpserver.maxReqHeaders", "64", // a scrape sends about 5
-            "sun.net.httpserver.maxReqHeaderSize", "16384"); // bytes of all headers
-
     /** What {@link #beforeParse} sets, each unless -D on the command line gave it. */
     static final Map<String, String> DEFAULTS = defaults();
 
@@ -48,14 +27,10 @@ final class JvmSettings {
 
     private static Map<String, String> defaults() {
         Map<String, String> d = new HashMap<>();
-        // Without it keep-alive responses stall ~40 ms (Nagle against delayed ACK). The
-        // launcher passes it too; here it also holds for java -jar.
-        d.put("sun.net.httpserver.nodelay", "true");
         // No option is a date, a time or an SQL type: without this picocli registers converters
         // for them, and java.time's formatters pull in the locale data (some 250 classes and
         // 1.5 MB that would stay resident for the life of the daemon). Read by new CommandLine.
         d.put("picocli.converters.excludes", "java\\.(sql|time)\\..*");
-        d.putAll(HTTP_SERVER_LIMITS);
         return Map.copyOf(d);
     }
 

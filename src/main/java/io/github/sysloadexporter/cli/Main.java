@@ -1,6 +1,7 @@
 package io.github.sysloadexporter.cli;
 
 import io.github.sysloadexporter.metrics.BuildInfo;
+import io.github.sysloadexporter.web.ServerLimits;
 import io.github.sysloadexporter.web.WebConfigException;
 import io.github.sysloadexporter.web.WebSecurity;
 import java.io.IOException;
@@ -62,6 +63,35 @@ public final class Main implements Callable<Integer> {
             description = "Prometheus exporter-toolkit web configuration (YAML): TLS, basic auth, headers."
                     + " Re-read when it or its certificate files change, and on SIGHUP.")
     Path webConfigFile;
+
+    @Option(
+            names = "--web.request-timeout",
+            defaultValue = "5s",
+            paramLabel = "DURATION",
+            description = "A connection's TLS handshake and request head must be complete within this, or it is"
+                    + " closed (default: ${DEFAULT-VALUE}).")
+    String requestTimeout;
+
+    @Option(
+            names = "--web.idle-timeout",
+            defaultValue = "30s",
+            paramLabel = "DURATION",
+            description = "A kept-alive connection idle this long is closed (default: ${DEFAULT-VALUE}).")
+    String idleTimeout;
+
+    @Option(
+            names = "--web.max-requests",
+            defaultValue = "40",
+            paramLabel = "N",
+            description = "Requests served at once; more get 503 at once (default: ${DEFAULT-VALUE}).")
+    int maxRequests;
+
+    @Option(
+            names = "--web.max-connections",
+            defaultValue = "2000",
+            paramLabel = "N",
+            description = "Connections open at once; more wait to be accepted (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
 
     @Option(
             names = "--path.procfs",
@@ -189,6 +219,16 @@ public final class Main implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
+        ServerLimits limits;
+        try {
+            limits = new ServerLimits(
+                    Durations.parse("--web.request-timeout", requestTimeout),
+                    Durations.parse("--web.idle-timeout", idleTimeout),
+                    maxRequests,
+                    maxConnections);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
         WebSecurity web = WebSecurity.none();
         if (webConfigFile != null) {
             try {
@@ -198,7 +238,16 @@ public final class Main implements Callable<Integer> {
             }
         }
         return new Config(
-                address, telemetryPath, procfs, sysfs, refreshRate, clean(nics), clean(disks), interruptThreshold, web);
+                address,
+                telemetryPath,
+                procfs,
+                sysfs,
+                refreshRate,
+                clean(nics),
+                clean(disks),
+                interruptThreshold,
+                web,
+                limits);
     }
 
     private static List<String> clean(List<String> names) {

@@ -1,14 +1,17 @@
 package io.github.sysloadexporter.metrics;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
-import io.github.sysloadexporter.web.Responses;
+import io.github.sysloadexporter.web.Page;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.exporter.common.TextFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
@@ -20,12 +23,11 @@ import java.util.zip.GZIPOutputStream;
  * Prometheus also asks for gzip: each format's bytes are compressed at the first such request
  * of the sample and kept beside them, so that a scrape never compresses what another already
  * did (simpleclient's handler opens a fresh gzip stream per scrape). {@code name[]} requests,
- * which are rare, go to simpleclient's own handler.
+ * which are rare, are rendered for themselves, uncompressed.
  */
-final class CachedExposition implements HttpHandler {
+public final class CachedExposition implements Page {
     private final CollectorRegistry registry;
     private final Supplier<?> sampleVersion;
-    private final HttpHandler fallback;
     private volatile Rendered text;
     private volatile Rendered openMetrics;
 
@@ -55,27 +57,26 @@ final class CachedExposition implements HttpHandler {
      * @param sampleVersion returns a new object whenever what the registry collects changes
      *                      (the published sample); the same object means the same output
      */
-    CachedExposition(CollectorRegistry registry, Supplier<?> sampleVersion, HttpHandler fallback) {
+    public CachedExposition(CollectorRegistry registry, Supplier<?> sampleVersion) {
         this.registry = registry;
         this.sampleVersion = sampleVersion;
-        this.fallback = fallback;
     }
 
     @Override
-    public void handle(HttpExchange exchange) throws IOException {
-        // The same negotiation as simpleclient's handler, which serves the name[] requests.
-        String contentType =
-                TextFormat.chooseContentType(exchange.getRequestHeaders().getFirst("Accept"));
-        if (exchange.getRequestURI().getRawQuery() != null) {
-            if (exchange.getRequestMethod().equals("HEAD")) {
-                // simpleclient's handler would write a body into a HEAD response and fail
-                Responses.send(exchange, 200, contentType, new byte[0]);
-            } else {
-                fallback.handle(exchange);
-            }
-            return;
-        }
+    public Reply get(PageRequest request) throws IOException {
+        // The same negotiation as simpleclient's own handler.
+        String contentType = TextFormat.chooseContentType(request.header("Accept"));
         boolean om = contentType.equals(TextFormat.CONTENT_TYPE_OPENMETRICS_100);
+        if (request.query() != null) {
+            Set<String> names = names(request.query());
+            Utf8Buffer out = new Utf8Buffer(1024);
+            if (om) {
+                TextFormat.writeOpenMetrics100(out, registry.filteredMetricFamilySamples(names));
+            } else {
+                TextFormat.write004(out, registry.filteredMetricFamilySamples(names));
+            }
+            return new Reply(200, contentType, Map.of(), out.toByteArray());
+        }
         Object version = sampleVersion.get();
         Rendered r = om ? openMetrics : text;
         if (r == null || r.version != version) {
@@ -88,12 +89,35 @@ final class CachedExposition implements HttpHandler {
             }
         }
         // The body depends on Accept-Encoding: caches between us and the client must know.
-        exchange.getResponseHeaders().set("Vary", "Accept-Encoding");
-        if (acceptsGzip(exchange.getRequestHeaders().get("Accept-Encoding"))) {
-            exchange.getResponseHeaders().set("Content-Encoding", "gzip");
-            Responses.send(exchange, 200, contentType, r.gzip());
-        } else {
-            Responses.send(exchange, 200, contentType, r.bytes);
+        if (acceptsGzip(request.headers().apply("Accept-Encoding"))) {
+            return new Reply(200, contentType, GZIP, r.gzip());
+        }
+        return new Reply(200, contentType, PLAIN, r.bytes);
+    }
+
+    private static final Map<String, String> GZIP = Map.of("Vary", "Accept-Encoding", "Content-Encoding", "gzip");
+    private static final Map<String, String> PLAIN = Map.of("Vary", "Accept-Encoding");
+
+    /**
+     * The metric names of {@code name[]=...} parameters, as simpleclient's handler reads them
+     * (other parameters are ignored; none named: every metric, as there).
+     */
+    static Set<String> names(String query) {
+        Set<String> names = new HashSet<>();
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && decode(pair.substring(0, eq)).equals("name[]")) {
+                names.add(decode(pair.substring(eq + 1)));
+            }
+        }
+        return names;
+    }
+
+    private static String decode(String s) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return s; // a malformed escape names nothing that exists
         }
     }
 

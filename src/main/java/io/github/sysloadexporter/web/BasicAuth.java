@@ -5,8 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Checks HTTP basic credentials against bcrypt hashes. bcrypt is slow on purpose (cost 10 is
@@ -14,45 +16,74 @@ import java.util.concurrent.ConcurrentHashMap;
  * as exporter-toolkit does: a scrape every second then costs one hash lookup, and a changed
  * hash or password in the file misses the cache by itself. The key is a digest so that no
  * password is kept in memory.
+ *
+ * <p>Under a flood of wrong passwords: successes and failures are cached apart, each bounded
+ * and each evicting only its own kind, so no failure can push out the scraper's success; a
+ * cached answer takes no lock that a bcrypt holds; and bcrypt runs on at most half the CPUs
+ * (one of two) at once, each check waiting its turn in order for at most {@link #WAIT_MILLIS},
+ * after which the request gets 503 rather than a thread held for longer.
  */
 final class BasicAuth {
-    static final int CACHE_LIMIT = 256;
+    /** Distinct good credentials remembered: users times the passwords they use, in practice a few. */
+    static final int SUCCESSES = 64;
+    /** Distinct wrong credentials remembered, so that one repeated wrong password costs one bcrypt. */
+    static final int FAILURES = 256;
 
-    private final Map<String, Boolean> cache = new ConcurrentHashMap<>();
-    private final Object bcryptLock = new Object();
+    static final long WAIT_MILLIS = 2000;
+
+    enum Result {
+        ALLOWED,
+        DENIED,
+        /** every bcrypt slot stayed taken for {@link #WAIT_MILLIS}: try again */
+        BUSY
+    }
+
+    private final Lru successes = new Lru(SUCCESSES);
+    private final Lru failures = new Lru(FAILURES);
+    private final Semaphore bcryptSlots =
+            new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors() / 2), true);
     private volatile byte[] decoyHash;
 
-    /** The Authorization header checked against {@code users}. */
-    boolean allowed(Map<String, String> users, String authorization) {
+    /** The Authorization header (null when absent) checked against {@code users}. */
+    Result check(Map<String, String> users, String authorization) {
         if (authorization == null
                 || authorization.length() < 6
                 || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return false;
+            return Result.DENIED;
         }
         String decoded;
         try {
             decoded = new String(
                     Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            return false;
+            return Result.DENIED;
         }
         int colon = decoded.indexOf(':');
         if (colon < 0) {
-            return false;
+            return Result.DENIED;
         }
         return check(users, decoded.substring(0, colon), decoded.substring(colon + 1));
     }
 
-    boolean check(Map<String, String> users, String user, String password) {
+    Result check(Map<String, String> users, String user, String password) {
         String hash = users.get(user);
         String key = digest(user, hash == null ? "" : hash, password);
-        Boolean known = cache.get(key);
-        if (known != null) {
-            return known;
+        if (successes.contains(key)) {
+            return Result.ALLOWED;
+        }
+        if (failures.contains(key)) {
+            return Result.DENIED;
         }
         boolean ok;
-        // One bcrypt at a time: a flood of wrong passwords costs one core, not all of them.
-        synchronized (bcryptLock) {
+        try {
+            if (!bcryptSlots.tryAcquire(WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                return Result.BUSY;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Result.BUSY;
+        }
+        try {
             if (hash == null) {
                 // An unknown user costs a bcrypt too, so timing does not tell which users exist.
                 verify(password, decoy());
@@ -60,16 +91,41 @@ final class BasicAuth {
             } else {
                 ok = verify(password, hash.getBytes(StandardCharsets.US_ASCII));
             }
+        } finally {
+            bcryptSlots.release();
         }
-        if (cache.size() >= CACHE_LIMIT) {
-            cache.clear(); // simple bound; a legitimate scraper is cached again on its next request
-        }
-        cache.put(key, ok);
-        return ok;
+        (ok ? successes : failures).add(key);
+        return ok ? Result.ALLOWED : Result.DENIED;
     }
 
     int cacheSize() {
-        return cache.size();
+        return successes.size() + failures.size();
+    }
+
+    /** A bounded set that forgets its least recently used key; held only for a lookup or an insert. */
+    private static final class Lru {
+        private final Map<String, Boolean> map;
+
+        Lru(int limit) {
+            map = new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > limit;
+                }
+            };
+        }
+
+        synchronized boolean contains(String key) {
+            return map.get(key) != null;
+        }
+
+        synchronized void add(String key) {
+            map.put(key, Boolean.TRUE);
+        }
+
+        synchronized int size() {
+            return map.size();
+        }
     }
 
     private static boolean verify(String password, byte[] hash) {

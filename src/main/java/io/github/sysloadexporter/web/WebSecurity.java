@@ -1,12 +1,6 @@
 package io.github.sysloadexporter.web;
 
-import com.sun.net.httpserver.HttpHandler;
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsParameters;
-import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -15,6 +9,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 import javax.net.ssl.SSLContext;
@@ -38,10 +33,11 @@ import org.slf4j.LoggerFactory;
 public final class WebSecurity {
     private static final Logger LOG = LoggerFactory.getLogger(WebSecurity.class);
     static final long CHECK_NANOS = 1_000_000_000L;
-    private static final byte[] UNAUTHORIZED = "Unauthorized\n".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] BROKEN =
-            "Internal Server Error: the web configuration file cannot be used, see the log\n"
-                    .getBytes(StandardCharsets.UTF_8);
+    private static final Page.Reply UNAUTHORIZED = Page.Reply.text(401, "Unauthorized\n");
+    private static final Page.Reply BROKEN =
+            Page.Reply.text(500, "Internal Server Error: the web configuration file cannot be used, see the log\n");
+    private static final Page.Reply BUSY =
+            Page.Reply.text(503, "Service Unavailable: too many password checks at once, try again\n");
 
     private final Path file;
     private final LongSupplier monotonicNanos;
@@ -84,53 +80,62 @@ public final class WebSecurity {
         return tls;
     }
 
-    /** An HTTP or HTTPS server, as the file says, bound to {@code address} and not started. */
-    public HttpServer createServer(InetSocketAddress address, int backlog) throws IOException {
+    /**
+     * The SSL context of a TLS server: its key and trust managers read the current key material
+     * at every handshake, so a rotated certificate needs no restart.
+     */
+    public SSLContext sslContext() throws IOException {
         if (!tls) {
-            return HttpServer.create(address, backlog);
+            throw new IllegalStateException("no TLS in the web configuration");
         }
-        SSLContext ctx;
         try {
-            ctx = SSLContext.getInstance("TLS");
+            SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(
                     new javax.net.ssl.KeyManager[] {new Reloading.KeyManager(this::material)},
                     new javax.net.ssl.TrustManager[] {new Reloading.TrustManager(this::material)},
                     null);
+            return ctx;
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot set up TLS: " + e.getMessage(), e);
         }
-        HttpsServer server = HttpsServer.create(address, backlog);
-        server.setHttpsConfigurator(new HttpsConfigurator(ctx) {
-            // Called for every new connection, before its handshake.
-            @Override
-            public void configure(HttpsParameters params) {
-                current();
-                params.setSSLParameters(sslParameters(ctx, tlsSettings));
-            }
-        });
-        return server;
     }
 
-    /** Wraps a handler: configured headers, then basic authentication, then {@code inner}. */
-    public HttpHandler guard(HttpHandler inner) {
+    /** The TLS parameters of a new connection, before its handshake, as the file says now. */
+    public SSLParameters sslParameters(SSLContext ctx) {
+        current();
+        return sslParameters(ctx, tlsSettings);
+    }
+
+    /**
+     * What a request gets before any page: the configured headers, and a refusal (500 while the
+     * file is broken, 401 without good credentials, 503 while every password check is taken)
+     * or null to go on.
+     */
+    public record Admission(Map<String, String> headers, Page.Reply refusal) {
+        static final Admission PASS = new Admission(Map.of(), null);
+    }
+
+    /** Admits a request by its Authorization header (null when it has none). */
+    public Admission admit(String authorization) {
         if (file == null) {
-            return inner;
+            return Admission.PASS;
         }
-        return exchange -> {
-            State s = current();
-            if (s.error() != null) {
-                Responses.send(exchange, 500, "text/plain; charset=utf-8", BROKEN);
-                return;
+        State s = current();
+        if (s.error() != null) {
+            return new Admission(Map.of(), BROKEN);
+        }
+        Map<String, String> headers = s.config().headers();
+        if (s.config().users().isEmpty()) {
+            return new Admission(headers, null);
+        }
+        return switch (auth.check(s.config().users(), authorization)) {
+            case ALLOWED -> new Admission(headers, null);
+            case DENIED -> {
+                Map<String, String> withChallenge = new java.util.HashMap<>(headers);
+                withChallenge.put("WWW-Authenticate", "Basic");
+                yield new Admission(withChallenge, UNAUTHORIZED);
             }
-            s.config().headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-            if (!s.config().users().isEmpty()
-                    && !auth.allowed(
-                            s.config().users(), exchange.getRequestHeaders().getFirst("Authorization"))) {
-                exchange.getResponseHeaders().set("WWW-Authenticate", "Basic");
-                Responses.send(exchange, 401, "text/plain; charset=utf-8", UNAUTHORIZED);
-                return;
-            }
-            inner.handle(exchange);
+            case BUSY -> new Admission(headers, BUSY);
         };
     }
 

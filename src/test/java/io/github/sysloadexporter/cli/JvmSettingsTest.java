@@ -1,7 +1,6 @@
 package io.github.sysloadexporter.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,26 +14,15 @@ import org.junit.jupiter.api.Test;
 /** The prelude's settings, made on a Properties of the test's own, never on this JVM's. */
 class JvmSettingsTest {
     @Test
-    void everyDefaultIsSetWhereNothingWasGiven() {
+    void picocliSkipsTheTimeConvertersUnlessDashDSaysOtherwise() {
         Properties jvm = new Properties();
         JvmSettings.beforeParse(jvm);
-        assertEquals("true", jvm.getProperty("sun.net.httpserver.nodelay"));
         assertEquals("java\\.(sql|time)\\..*", jvm.getProperty("picocli.converters.excludes"));
-        assertEquals("10", jvm.getProperty("sun.net.httpserver.maxReqTime"));
-        assertEquals("256", jvm.getProperty("jdk.httpserver.maxConnections"));
-        assertEquals(JvmSettings.DEFAULTS.size(), jvm.size());
-        assertTrue(JvmSettings.DEFAULTS.entrySet().containsAll(JvmSettings.HTTP_SERVER_LIMITS.entrySet()));
-    }
 
-    @Test
-    void aValueGivenWithDashDWins() {
-        Properties jvm = new Properties();
-        jvm.setProperty("sun.net.httpserver.maxReqTime", "3");
-        jvm.setProperty("sun.net.httpserver.nodelay", "false");
-        JvmSettings.beforeParse(jvm);
-        assertEquals("3", jvm.getProperty("sun.net.httpserver.maxReqTime"));
-        assertEquals("false", jvm.getProperty("sun.net.httpserver.nodelay"));
-        assertEquals("30", jvm.getProperty("sun.net.httpserver.maxRspTime"));
+        Properties given = new Properties();
+        given.setProperty("picocli.converters.excludes", "none");
+        JvmSettings.beforeParse(given);
+        assertEquals("none", given.getProperty("picocli.converters.excludes"));
     }
 
     @Test

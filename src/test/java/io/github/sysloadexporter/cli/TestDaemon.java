@@ -1,5 +1,6 @@
 package io.github.sysloadexporter.cli;
 
+import io.github.sysloadexporter.web.ServerLimits;
 import io.github.sysloadexporter.web.WebSecurity;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -22,7 +23,8 @@ final class TestDaemon {
                 nics,
                 disks,
                 40,
-                WebSecurity.none());
+                WebSecurity.none(),
+                ServerLimits.DEFAULTS);
     }
 
     /** Started but not scheduled: the test ticks its sampler itself, on clocks it drives. */

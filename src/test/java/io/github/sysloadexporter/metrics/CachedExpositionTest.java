@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.sysloadexporter.sysload.ProcessStats;
 import io.github.sysloadexporter.sysload.Published;
 import io.github.sysloadexporter.testing.Http;
+import io.github.sysloadexporter.web.ServerLimits;
 import io.github.sysloadexporter.web.WebSecurity;
+import io.github.sysloadexporter.web.WebServer;
 import io.prometheus.client.Collector;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.exporter.common.TextFormat;
@@ -27,7 +29,7 @@ class CachedExpositionTest {
     final AtomicInteger collects = new AtomicInteger();
     final AtomicReference<Published> sample = new AtomicReference<>(published());
     final Http http = new Http();
-    MetricsServer server;
+    WebServer server;
 
     @BeforeEach
     void start() throws Exception {
@@ -43,8 +45,11 @@ class CachedExpositionTest {
                         List.of(new MetricFamilySamples.Sample("renders", List.of(), List.of(), n))));
             }
         });
-        server = MetricsServer.start(
-                new InetSocketAddress("127.0.0.1", 0), "/metrics", registry, sample::get, WebSecurity.none());
+        server = WebServer.start(
+                new InetSocketAddress("127.0.0.1", 0),
+                ServerLimits.DEFAULTS,
+                WebSecurity.none(),
+                Pages.of("/metrics", registry, sample::get));
     }
 
     @AfterEach

@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.sysloadexporter.metrics.MetricsServer;
+import io.github.sysloadexporter.metrics.Pages;
+import io.github.sysloadexporter.sysload.Published;
 import io.github.sysloadexporter.testing.Http;
 import io.github.sysloadexporter.testing.Ports;
 import io.github.sysloadexporter.testing.Tools;
@@ -37,7 +38,7 @@ class TlsEndToEndIT {
     Path dir;
 
     final AtomicLong nanos = new AtomicLong(1_000_000_000L);
-    MetricsServer server;
+    WebServer server;
 
     @AfterEach
     void stop() {
@@ -61,7 +62,11 @@ class TlsEndToEndIT {
         WebSecurity web = WebSecurity.load(writeConfig(yaml), nanos::get);
         CollectorRegistry registry = new CollectorRegistry();
         Gauge.build("sysload_sysload", "test value").register(registry).set(42);
-        server = MetricsServer.start(new InetSocketAddress("127.0.0.1", 0), "/metrics", registry, web);
+        server = WebServer.start(
+                new InetSocketAddress("127.0.0.1", 0),
+                ServerLimits.DEFAULTS,
+                web,
+                Pages.of("/metrics", registry, () -> Published.NOTHING_YET));
         return web;
     }
 

@@ -9,7 +9,9 @@ import io.github.sysloadexporter.sysload.ProcessStats;
 import io.github.sysloadexporter.sysload.Published;
 import io.github.sysloadexporter.sysload.Sample;
 import io.github.sysloadexporter.testing.Http;
+import io.github.sysloadexporter.web.ServerLimits;
 import io.github.sysloadexporter.web.WebSecurity;
+import io.github.sysloadexporter.web.WebServer;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Gauge;
 import java.net.InetSocketAddress;
@@ -26,19 +28,22 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The server's pages and methods, as an HTTP client meets them. */
-class MetricsServerTest {
+class PagesTest {
     static final BuildInfo BUILD = new BuildInfo("1.2.3", "17.0.99");
 
     final AtomicReference<Published> published = new AtomicReference<>(Published.NOTHING_YET);
     final Http http = new Http();
-    MetricsServer server;
+    WebServer server;
 
     @BeforeEach
     void start() throws Exception {
         CollectorRegistry registry = new CollectorRegistry();
         Gauge.build("sysload_sysload", "test value").register(registry).set(42);
-        server = MetricsServer.start(
-                new InetSocketAddress("127.0.0.1", 0), "/metrics", registry, published::get, WebSecurity.none());
+        server = WebServer.start(
+                new InetSocketAddress("127.0.0.1", 0),
+                ServerLimits.DEFAULTS,
+                WebSecurity.none(),
+                Pages.of("/metrics", registry, published::get));
     }
 
     @AfterEach
@@ -62,7 +67,7 @@ class MetricsServerTest {
     }
 
     static String landing(Published p) {
-        return new String(MetricsServer.landingPage("/metrics", BUILD, p), StandardCharsets.UTF_8);
+        return new String(Pages.landingPage("/metrics", BUILD, p), StandardCharsets.UTF_8);
     }
 
     @Test
@@ -117,8 +122,7 @@ class MetricsServerTest {
         assertTrue(none.contains("<p>Disks: none</p>"), none);
         assertTrue(none.contains("<p>Version 1.2.3 (Java 17.0.99)</p>"), none);
 
-        String path =
-                new String(MetricsServer.landingPage("/m\"<x>", BUILD, Published.NOTHING_YET), StandardCharsets.UTF_8);
+        String path = new String(Pages.landingPage("/m\"<x>", BUILD, Published.NOTHING_YET), StandardCharsets.UTF_8);
         assertTrue(path.contains("href=\"/m&quot;&lt;x&gt;\""), path);
     }
 }

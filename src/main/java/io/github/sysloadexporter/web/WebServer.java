@@ -1,0 +1,294 @@
+package io.github.sysloadexporter.web;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.ConnectionMetaData;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+import org.eclipse.jetty.util.thread.Scheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The exporter's HTTP(S) server: its pages by exact path, GET and HEAD only, behind the web
+ * configuration's TLS, basic auth and headers, within {@link ServerLimits}.
+ *
+ * <p>Jetty's core server, because no client may cost a thread while it is slow: one selector
+ * thread reads every connection as bytes come, and a pool thread runs only once a whole
+ * request head is in. A connection that has not finished its TLS handshake and request head
+ * within the request timeout is closed ({@link Deadlines}); one idle for the idle timeout is
+ * closed; past the connection limit new connections wait in the kernel's accept queue; past
+ * the request limit a request gets 503 at once. Handing a request to the pool never blocks
+ * the selector: the pool's queue is unbounded, and the request limit bounds what is in it.
+ *
+ * <p>Sized for a daemon that answers a scrape a second: heap buffers, bounded in the pool, so
+ * that memory taken by a burst is given back to the heap; one selector, no acceptor thread of
+ * its own, no reserved threads, two pool threads kept when idle.
+ */
+public final class WebServer implements AutoCloseable {
+    private static final Page.Reply NOT_FOUND = Page.Reply.text(404, "404 page not found\n");
+    private static final Page.Reply METHOD_NOT_ALLOWED = new Page.Reply(
+            405,
+            "text/plain; charset=utf-8",
+            Map.of("Allow", "GET, HEAD"),
+            bytes("405 method not allowed: GET or HEAD\n"));
+    private static final Page.Reply TOO_MANY = Page.Reply.text(503, "503 too many requests at once, try again\n");
+    private static final Page.Reply SERVER_ERROR = Page.Reply.text(500, "500 internal server error, see the log\n");
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
+
+    private final Server server;
+    private final ServerConnector connector;
+
+    private WebServer(Server server, ServerConnector connector) {
+        this.server = server;
+        this.connector = connector;
+    }
+
+    /**
+     * Binds and starts serving {@code pages} (path to page).
+     *
+     * @throws java.net.BindException when the address is in use or not local
+     */
+    public static WebServer start(
+            InetSocketAddress address, ServerLimits limits, WebSecurity security, Map<String, Page> pages)
+            throws IOException {
+        // Threads: the selector, the request limit's handlers, one for Jetty's own tasks.
+        QueuedThreadPool pool = new QueuedThreadPool(limits.maxRequests() + 2, 2, 30_000);
+        pool.setName("sysload-http");
+        pool.setDaemon(true);
+        pool.setReservedThreads(0);
+        Server server = new Server(pool);
+        Scheduler scheduler = new ScheduledExecutorScheduler("sysload-http-timer", true);
+        // Heap buffers of up to 64 KB, the pool keeping at most 1 MB of them between bursts.
+        ArrayByteBufferPool buffers = new ArrayByteBufferPool(0, 1024, 65536, -1, 1 << 20, 1 << 16);
+
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        http.setRequestHeaderSize(16384); // a scrape sends about 300 bytes
+        http.setOutputBufferSize(8192);
+        http.setUseInputDirectByteBuffers(false);
+        http.setUseOutputDirectByteBuffers(false);
+        HttpConnectionFactory h1 = new HttpConnectionFactory(http);
+        ConnectionFactory[] factories;
+        if (security.tls()) {
+            SSLContext ctx = security.sslContext();
+            SslContextFactory.Server ssl = new SslContextFactory.Server() {
+                // Every new connection takes the file's TLS settings of the moment.
+                @Override
+                public void customize(SSLEngine engine) {
+                    engine.setUseClientMode(false);
+                    engine.setSSLParameters(security.sslParameters(ctx));
+                }
+            };
+            ssl.setSslContext(ctx);
+            SslConnectionFactory tls = new SslConnectionFactory(ssl, h1.getProtocol());
+            tls.setDirectBuffersForEncryption(false);
+            tls.setDirectBuffersForDecryption(false);
+            // Its SNI host check would refuse a scrape by IP address of a host whose certificate names it.
+            tls.setEnsureSecureRequestCustomizer(false);
+            factories = new ConnectionFactory[] {tls, h1};
+        } else {
+            factories = new ConnectionFactory[] {h1};
+        }
+        // No acceptor thread: the selector accepts too.
+        ServerConnector connector = new ServerConnector(server, pool, scheduler, buffers, 0, 1, factories);
+        // No host: every address, IPv4 and IPv6, as ":9858" means.
+        connector.setHost(
+                address.getAddress() == null || address.getAddress().isAnyLocalAddress()
+                        ? null
+                        : address.getAddress().getHostAddress());
+        connector.setPort(address.getPort());
+        connector.setIdleTimeout(limits.idleTimeout().toMillis());
+        connector.setAcceptQueueSize(128);
+        connector.setAcceptedTcpNoDelay(true);
+        Deadlines deadlines = new Deadlines(scheduler, limits);
+        connector.addBean(deadlines);
+        server.addConnector(connector);
+        server.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
+        server.setHandler(new Routes(pages, security, limits.maxRequests(), deadlines));
+        server.setStopTimeout(1000);
+        try {
+            server.start();
+        } catch (IOException e) {
+            stopQuietly(server);
+            throw e;
+        } catch (Exception e) {
+            stopQuietly(server);
+            throw new IOException("cannot start the HTTP server: " + e.getMessage(), e);
+        }
+        return new WebServer(server, connector);
+    }
+
+    /** The bound port (useful when started on port 0). */
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    @Override
+    public void close() {
+        stopQuietly(server);
+    }
+
+    private static void stopQuietly(Server server) {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            // stopping: nothing is left to serve, and the JVM is usually exiting
+        }
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The request deadline: armed when a connection opens (so it covers the TLS handshake) and
+     * again when a response is done (then after the idle timeout too, for the next request),
+     * disarmed when a request head is complete. When it fires the connection is closed, whatever
+     * the client is still trickling in: an idle timeout alone is reset by every byte.
+     */
+    static final class Deadlines implements Connection.Listener {
+        private static final String TASK = Deadlines.class.getName();
+        private final Scheduler scheduler;
+        private final long requestMillis;
+        private final long nextRequestMillis;
+
+        Deadlines(Scheduler scheduler, ServerLimits limits) {
+            this.scheduler = scheduler;
+            this.requestMillis = limits.requestTimeout().toMillis();
+            this.nextRequestMillis = limits.idleTimeout().toMillis() + requestMillis;
+        }
+
+        @Override
+        public void onOpened(Connection connection) {
+            // The HTTP connection is the one with metadata; under TLS it opens with the TLS one.
+            if (connection instanceof ConnectionMetaData meta) {
+                arm(meta, connection.getEndPoint(), requestMillis);
+            }
+        }
+
+        @Override
+        public void onClosed(Connection connection) {
+            if (connection instanceof ConnectionMetaData meta) {
+                disarm(meta);
+            }
+        }
+
+        void headReceived(ConnectionMetaData meta) {
+            disarm(meta);
+        }
+
+        void responseDone(ConnectionMetaData meta) {
+            arm(meta, meta.getConnection().getEndPoint(), nextRequestMillis);
+        }
+
+        private void arm(ConnectionMetaData meta, EndPoint endPoint, long millis) {
+            Scheduler.Task task = scheduler.schedule(endPoint::close, millis, TimeUnit.MILLISECONDS);
+            Object old = meta.setAttribute(TASK, task);
+            if (old instanceof Scheduler.Task t) {
+                t.cancel();
+            }
+        }
+
+        private static void disarm(ConnectionMetaData meta) {
+            if (meta.removeAttribute(TASK) instanceof Scheduler.Task t) {
+                t.cancel();
+            }
+        }
+    }
+
+    /** Routes a request: limits, admission (TLS aside), method, path, then the page. */
+    private static final class Routes extends Handler.Abstract {
+        private final Map<String, Page> pages;
+        private final WebSecurity security;
+        private final int maxRequests;
+        private final Deadlines deadlines;
+        private final AtomicInteger inFlight = new AtomicInteger();
+
+        Routes(Map<String, Page> pages, WebSecurity security, int maxRequests, Deadlines deadlines) {
+            this.pages = Map.copyOf(pages);
+            this.security = security;
+            this.maxRequests = maxRequests;
+            this.deadlines = deadlines;
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            ConnectionMetaData meta = request.getConnectionMetaData();
+            deadlines.headReceived(meta);
+            Callback done = Callback.from(callback, () -> {
+                inFlight.decrementAndGet();
+                deadlines.responseDone(meta);
+            });
+            boolean head = request.getMethod().equals("HEAD");
+            if (inFlight.incrementAndGet() > maxRequests) {
+                send(response, head, Map.of(), TOO_MANY, done);
+                return true;
+            }
+            Page.Reply reply;
+            Map<String, String> headers = Map.of();
+            try {
+                WebSecurity.Admission admission =
+                        security.admit(request.getHeaders().get(HttpHeader.AUTHORIZATION));
+                headers = admission.headers();
+                Page page = pages.get(request.getHttpURI().getDecodedPath());
+                if (admission.refusal() != null) {
+                    reply = admission.refusal();
+                } else if (page == null) {
+                    reply = NOT_FOUND;
+                } else if (!head && !request.getMethod().equals("GET")) {
+                    reply = METHOD_NOT_ALLOWED;
+                } else {
+                    HttpFields fields = request.getHeaders();
+                    reply = page.get(new Page.PageRequest(request.getHttpURI().getQuery(), name -> {
+                        List<String> values = fields.getValuesList(name);
+                        return values == null ? List.of() : values;
+                    }));
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("answering 500: {}", e.toString());
+                reply = SERVER_ERROR;
+            }
+            send(response, head, headers, reply, done);
+            return true;
+        }
+
+        private static void send(
+                Response response, boolean head, Map<String, String> extra, Page.Reply reply, Callback done) {
+            response.setStatus(reply.status());
+            HttpFields.Mutable h = response.getHeaders();
+            extra.forEach(h::put);
+            reply.headers().forEach(h::put);
+            h.put(HttpHeader.CONTENT_TYPE, reply.contentType());
+            // A HEAD gets the length a GET would get, and no body.
+            h.put(HttpHeader.CONTENT_LENGTH, reply.body().length);
+            response.write(true, head ? null : ByteBuffer.wrap(reply.body()), done);
+        }
+    }
+}
