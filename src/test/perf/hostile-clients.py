@@ -402,12 +402,24 @@ async def hold_connections(spec, stats):
             stop.set_result(None)
 
     loop.add_reader(0, on_stdin)
+    started = loop.time()
     hello_ctx = insecure_context() if kind == "tls" else None
     # Reconnects of all clients together are spaced at most 1/rate apart, so that a server that
     # closes each connection at once (a cap on connections) does not make this process spin.
     next_slot = [0.0]
     interval = 1.0 / spec["reconnect_rate"]
     protos = set()
+    # The round begins once every client has made its first attempt (connected and sent its
+    # first bytes, or failed), so that the first scrapes meet the whole attack.
+    tried = [0]
+    all_tried = loop.create_future()
+
+    def first_try_done(state):
+        if state["first"]:
+            state["first"] = False
+            tried[0] += 1
+            if tried[0] == count and not all_tried.done():
+                all_tried.set_result(None)
 
     async def pause():
         # Jittered, so that clients closed together do not come back together.
@@ -418,7 +430,7 @@ async def hold_connections(spec, stats):
         if slot > now:
             await asyncio.sleep(slot - now)
 
-    async def connect():
+    async def connect(state):
         while True:
             stats["attempts"] += 1
             try:
@@ -431,11 +443,13 @@ async def hold_connections(spec, stats):
                 stats["connect_refused"] += 1
             except OSError as e:
                 stats["connect_" + errno.errorcode.get(e.errno, "error")] += 1
+            first_try_done(state)
             await pause()
 
     async def client():
+        state = {"first": True}
         while True:
-            proto = await connect()
+            proto = await connect(state)
             protos.add(proto)
             try:
                 if kind == "half":
@@ -444,6 +458,7 @@ async def hold_connections(spec, stats):
                     proto.transport.write(SLOW_REQUEST)
                 elif kind == "tls":
                     proto.transport.write(client_hello(hello_ctx))
+                first_try_done(state)
                 if kind == "slow":
                     while not proto.closed.done():
                         await asyncio.wait([proto.closed], timeout=SLOW_INTERVAL)
@@ -457,6 +472,9 @@ async def hold_connections(spec, stats):
             await pause()
 
     tasks = [asyncio.create_task(client()) for _ in range(count)]
+    # Bounded: a connect that hangs fails after CONNECT_TIMEOUT.
+    await asyncio.wait([all_tried, stop], timeout=CONNECT_TIMEOUT + 2, return_when=asyncio.FIRST_COMPLETED)
+    stats["first_tries_s"] = round(loop.time() - started, 2)
     os.write(1, b"ready\n")
     try:
         await asyncio.wait_for(stop, spec["max_seconds"])
@@ -948,19 +966,18 @@ class Runner:
         cpu0, load_cpu0, t0 = proc_stat(t.pid), proc_stat(self.load.proc.pid), time.monotonic()
         scraper.start(a.seconds)
         peak = idle or 0.0
-        while time.monotonic() < t0 + a.seconds and t.alive():
+        # The scraper starts no scrape after the round's time; the one in flight then may take
+        # up to its 10 s, and the attack is held until it ends: a scrape that the attack holds
+        # up must time out, not be answered because the attack stopped.
+        while scraper.thread.is_alive():
             peak = max(peak, rss_mb(t.pid) or 0.0)
-            time.sleep(0.1)
+            scraper.thread.join(0.1)
         elapsed = time.monotonic() - t0
         cpu1, load_cpu1 = proc_stat(t.pid), proc_stat(self.load.proc.pid)
         r["server_established_at_end"] = established_on(t.port, scraper.client.local_port)
         stats = self.load.stop()
         self.load = None
         closed_at = time.monotonic()
-        # The scrape in flight may still be waiting (up to its 10 s): memory is watched meanwhile.
-        while scraper.thread.is_alive():
-            peak = max(peak, rss_mb(t.pid) or 0.0)
-            scraper.thread.join(0.1)
 
         if spec_round["kind"] == "flood":
             # How long until a scrape is answered again once the flood is gone.

@@ -31,6 +31,10 @@ final class JvmSettings {
         // for them, and java.time's formatters pull in the locale data (some 250 classes and
         // 1.5 MB that would stay resident for the life of the daemon). Read by new CommandLine.
         d.put("picocli.converters.excludes", "java\\.(sql|time)\\..*");
+        // Jetty sizes its queues by how many references fill a cache line; without this it asks
+        // the JVM through the platform MBean server, which loads JMX (some 150 classes, 3 MB
+        // resident) into a daemon that never serves JMX. 16: 64-byte lines, compressed oops.
+        d.put("org.eclipse.jetty.util.referencesPerCacheLine", "16");
         return Map.copyOf(d);
     }
 
