@@ -102,6 +102,10 @@ final class BasicAuth {
         return successes.size() + failures.size();
     }
 
+    int cachedSuccesses() {
+        return successes.size();
+    }
+
     /** A bounded set that forgets its least recently used key; held only for a lookup or an insert. */
     private static final class Lru {
         private final Map<String, Boolean> map;

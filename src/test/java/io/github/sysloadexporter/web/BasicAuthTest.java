@@ -1,0 +1,52 @@
+package io.github.sysloadexporter.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import at.favre.lib.crypto.bcrypt.BCrypt;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The credential cache under a flood of wrong passwords (cost 4 hashes: the test is about the cache). */
+class BasicAuthTest {
+    static final Map<String, String> USERS = Map.of(
+            "prometheus",
+            new String(
+                    BCrypt.withDefaults().hash(4, "s3cret".getBytes(StandardCharsets.UTF_8)),
+                    StandardCharsets.US_ASCII));
+
+    static String header(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void wrongPasswordsNeverEvictTheCachedSuccess() {
+        BasicAuth auth = new BasicAuth();
+        assertEquals(BasicAuth.Result.ALLOWED, auth.check(USERS, header("prometheus", "s3cret")));
+        assertEquals(1, auth.cachedSuccesses());
+        for (int i = 0; i < 2 * BasicAuth.FAILURES; i++) {
+            assertEquals(BasicAuth.Result.DENIED, auth.check(USERS, header("prometheus", "wrong" + i)));
+        }
+        assertEquals(1, auth.cachedSuccesses());
+        assertEquals(1 + BasicAuth.FAILURES, auth.cacheSize(), "failures are bounded by their own limit");
+        assertEquals(BasicAuth.Result.ALLOWED, auth.check(USERS, header("prometheus", "s3cret")));
+    }
+
+    @Test
+    void malformedHeadersAreDeniedWithoutABcrypt() {
+        BasicAuth auth = new BasicAuth();
+        for (String h : new String[] {null, "", "Basic", "Bearer x", "Basic !!!", "Basic " + base64("nocolon")}) {
+            assertEquals(BasicAuth.Result.DENIED, auth.check(USERS, h), String.valueOf(h));
+        }
+        assertEquals(0, auth.cacheSize());
+        // An unknown user is denied (after a decoy bcrypt) and remembered as a failure.
+        assertEquals(BasicAuth.Result.DENIED, auth.check(USERS, header("nobody", "s3cret")));
+        assertEquals(0, auth.cachedSuccesses());
+        assertEquals(1, auth.cacheSize());
+    }
+
+    private static String base64(String s) {
+        return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+}
