@@ -431,11 +431,14 @@ async def hold_connections(spec, stats):
             await asyncio.sleep(slot - now)
 
     async def connect(state):
-        while True:
+        """A connected Held, or None once the round is over."""
+        while not stop.done():
             stats["attempts"] += 1
             try:
-                _, proto = await asyncio.wait_for(
-                    loop.create_connection(lambda: Held(stats, loop), LOOPBACK, port), CONNECT_TIMEOUT)
+                # asyncio.timeout, not wait_for: 3.11's wait_for returns a connection that is made
+                # just as its task is cancelled, and the task then goes on as if not cancelled.
+                async with asyncio.timeout(CONNECT_TIMEOUT):
+                    _, proto = await loop.create_connection(lambda: Held(stats, loop), LOOPBACK, port)
                 return proto
             except TimeoutError:
                 stats["connect_timeout"] += 1
@@ -445,11 +448,16 @@ async def hold_connections(spec, stats):
                 stats["connect_" + errno.errorcode.get(e.errno, "error")] += 1
             first_try_done(state)
             await pause()
+        return None
 
     async def client():
         state = {"first": True}
-        while True:
+        while not stop.done():
             proto = await connect(state)
+            if stop.done():
+                if proto is not None:
+                    proto.abort()
+                return
             protos.add(proto)
             try:
                 if kind == "half":
@@ -476,17 +484,21 @@ async def hold_connections(spec, stats):
     await asyncio.wait([all_tried, stop], timeout=CONNECT_TIMEOUT + 2, return_when=asyncio.FIRST_COMPLETED)
     stats["first_tries_s"] = round(loop.time() - started, 2)
     os.write(1, b"ready\n")
-    try:
-        await asyncio.wait_for(stop, spec["max_seconds"])
-    except TimeoutError:
+    await asyncio.wait([stop], timeout=spec["max_seconds"])
+    if not stop.done():
         stats["stopped_by_own_deadline"] = 1
+        stop.set_result(None)
     stats["open_at_end"] = stats["open"]
     for proto in list(protos):
         proto.abort()
     for task in tasks:
         task.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
+    # Bounded, whatever a task does with its cancellation.
+    _, pending = await asyncio.wait(tasks, timeout=5)
+    if pending:
+        stats["clients_not_stopped"] = len(pending)
     loop.remove_reader(0)
+    report(stats)
 
 
 def wrong_passwords(spec, stats):
@@ -523,6 +535,19 @@ def wrong_passwords(spec, stats):
     for c in per_thread:
         stats.update(c)
     stats["requests"] = sum(v for k, v in stats.items() if k.startswith(("status_", "error_")))
+    report(stats)
+
+
+def report(stats):
+    """The load process's figures, its own CPU use among them, as one line of JSON."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    stats["cpu_s"] = round(usage.ru_utime + usage.ru_stime, 3)
+    stats["cpu_user_s"] = round(usage.ru_utime, 3)
+    stats["life_s"] = round(time.monotonic() - LOAD_STARTED, 3)
+    os.write(1, (json.dumps(dict(stats)) + "\n").encode())
+
+
+LOAD_STARTED = time.monotonic()
 
 
 def load_process():
@@ -541,7 +566,6 @@ def load_process():
         wrong_passwords(spec, stats)
     else:
         asyncio.run(hold_connections(spec, stats))
-    os.write(1, (json.dumps(dict(stats)) + "\n").encode())
 
 
 class LoadChild:
@@ -963,7 +987,7 @@ class Runner:
         if spec_round["kind"] == "auth":
             spec.update(url=t.url, user=t.user)
         self.load = LoadChild(spec)
-        cpu0, load_cpu0, t0 = proc_stat(t.pid), proc_stat(self.load.proc.pid), time.monotonic()
+        cpu0, t0 = proc_stat(t.pid), time.monotonic()
         scraper.start(a.seconds)
         peak = idle or 0.0
         # The scraper starts no scrape after the round's time; the one in flight then may take
@@ -973,7 +997,7 @@ class Runner:
             peak = max(peak, rss_mb(t.pid) or 0.0)
             scraper.thread.join(0.1)
         elapsed = time.monotonic() - t0
-        cpu1, load_cpu1 = proc_stat(t.pid), proc_stat(self.load.proc.pid)
+        cpu1 = proc_stat(t.pid)
         r["server_established_at_end"] = established_on(t.port, scraper.client.local_port)
         stats = self.load.stop()
         self.load = None
@@ -1006,8 +1030,9 @@ class Runner:
         r["open_at_end"] = stats.get("open_at_end")
         if cpu0 and cpu1:
             r["cpu_cores"] = (cpu1[0] - cpu0[0]) / CLK_TCK / elapsed
-        if load_cpu0 and load_cpu1:
-            r["load_cpu_cores"] = (load_cpu1[0] - load_cpu0[0]) / CLK_TCK / elapsed
+        if stats.get("life_s"):
+            # The hostile clients' own CPU, over their whole life (the first connects included).
+            r["load_cpu_cores"] = stats["cpu_s"] / stats["life_s"]
         r["note"] = "; ".join(notes + describe(r))
         return r
 

@@ -1,6 +1,7 @@
 package io.github.sysloadexporter.web;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -137,6 +138,12 @@ public final class WebServer implements AutoCloseable {
             server.start();
         } catch (IOException e) {
             stopQuietly(server);
+            // Jetty wraps it ("Failed to bind to ..."); the caller tells an address in use by its type.
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                if (c instanceof BindException bind) {
+                    throw bind;
+                }
+            }
             throw e;
         } catch (Exception e) {
             stopQuietly(server);
