@@ -7,8 +7,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Checks HTTP basic credentials against bcrypt hashes. bcrypt is slow on purpose (cost 10 is
@@ -18,10 +16,9 @@ import java.util.concurrent.TimeUnit;
  * password is kept in memory.
  *
  * <p>Under a flood of wrong passwords: successes and failures are cached apart, each bounded
- * and each evicting only its own kind, so no failure can push out the scraper's success; a
- * cached answer takes no lock that a bcrypt holds; and bcrypt runs on at most half the CPUs
- * (one of two) at once, each check waiting its turn in order for at most {@link #WAIT_MILLIS},
- * after which the request gets 503 rather than a thread held for longer.
+ * and each evicting only its own kind, so no failure can push out the scraper's success; and
+ * a cached answer ({@link #cached}) takes no lock that a bcrypt holds. Where bcrypt runs, and
+ * how many at once, is the server's choice ({@link WebServer}).
  */
 final class BasicAuth {
     /** Distinct good credentials remembered: users times the passwords they use, in practice a few. */
@@ -29,73 +26,73 @@ final class BasicAuth {
     /** Distinct wrong credentials remembered, so that one repeated wrong password costs one bcrypt. */
     static final int FAILURES = 256;
 
-    static final long WAIT_MILLIS = 2000;
-
     enum Result {
         ALLOWED,
-        DENIED,
-        /** every bcrypt slot stayed taken for {@link #WAIT_MILLIS}: try again */
-        BUSY
+        DENIED
     }
+
+    /** What a header asks to be checked: user, password and the cache key of both with the hash. */
+    private record Claim(String user, String password, String hash, String key) {}
 
     private final Lru successes = new Lru(SUCCESSES);
     private final Lru failures = new Lru(FAILURES);
-    private final Semaphore bcryptSlots =
-            new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors() / 2), true);
     private volatile byte[] decoyHash;
 
-    /** The Authorization header (null when absent) checked against {@code users}. */
+    /**
+     * The answer for the Authorization header (null when absent) if it needs no bcrypt: a
+     * malformed header or a remembered credential; null when only {@link #check} can tell.
+     */
+    Result cached(Map<String, String> users, String authorization) {
+        Claim claim = claim(users, authorization);
+        if (claim == null) {
+            return Result.DENIED;
+        }
+        if (successes.contains(claim.key())) {
+            return Result.ALLOWED;
+        }
+        return failures.contains(claim.key()) ? Result.DENIED : null;
+    }
+
+    /** The answer for the Authorization header, running bcrypt (tens of milliseconds) if it must. */
     Result check(Map<String, String> users, String authorization) {
+        Result known = cached(users, authorization);
+        if (known != null) {
+            return known;
+        }
+        Claim claim = claim(users, authorization);
+        boolean ok;
+        if (claim.hash() == null) {
+            // An unknown user costs a bcrypt too, so timing does not tell which users exist.
+            verify(claim.password(), decoy());
+            ok = false;
+        } else {
+            ok = verify(claim.password(), claim.hash().getBytes(StandardCharsets.US_ASCII));
+        }
+        (ok ? successes : failures).add(claim.key());
+        return ok ? Result.ALLOWED : Result.DENIED;
+    }
+
+    private static Claim claim(Map<String, String> users, String authorization) {
         if (authorization == null
                 || authorization.length() < 6
                 || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return Result.DENIED;
+            return null;
         }
         String decoded;
         try {
             decoded = new String(
                     Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            return Result.DENIED;
+            return null;
         }
         int colon = decoded.indexOf(':');
         if (colon < 0) {
-            return Result.DENIED;
+            return null;
         }
-        return check(users, decoded.substring(0, colon), decoded.substring(colon + 1));
-    }
-
-    Result check(Map<String, String> users, String user, String password) {
+        String user = decoded.substring(0, colon);
+        String password = decoded.substring(colon + 1);
         String hash = users.get(user);
-        String key = digest(user, hash == null ? "" : hash, password);
-        if (successes.contains(key)) {
-            return Result.ALLOWED;
-        }
-        if (failures.contains(key)) {
-            return Result.DENIED;
-        }
-        boolean ok;
-        try {
-            if (!bcryptSlots.tryAcquire(WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-                return Result.BUSY;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Result.BUSY;
-        }
-        try {
-            if (hash == null) {
-                // An unknown user costs a bcrypt too, so timing does not tell which users exist.
-                verify(password, decoy());
-                ok = false;
-            } else {
-                ok = verify(password, hash.getBytes(StandardCharsets.US_ASCII));
-            }
-        } finally {
-            bcryptSlots.release();
-        }
-        (ok ? successes : failures).add(key);
-        return ok ? Result.ALLOWED : Result.DENIED;
+        return new Claim(user, password, hash, digest(user, hash == null ? "" : hash, password));
     }
 
     int cacheSize() {

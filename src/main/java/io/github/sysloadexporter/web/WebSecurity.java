@@ -36,8 +36,6 @@ public final class WebSecurity {
     private static final Page.Reply UNAUTHORIZED = Page.Reply.text(401, "Unauthorized\n");
     private static final Page.Reply BROKEN =
             Page.Reply.text(500, "Internal Server Error: the web configuration file cannot be used, see the log\n");
-    private static final Page.Reply BUSY =
-            Page.Reply.text(503, "Service Unavailable: too many password checks at once, try again\n");
 
     private final Path file;
     private final LongSupplier monotonicNanos;
@@ -108,15 +106,27 @@ public final class WebSecurity {
 
     /**
      * What a request gets before any page: the configured headers, and a refusal (500 while the
-     * file is broken, 401 without good credentials, 503 while every password check is taken)
-     * or null to go on.
+     * file is broken, 401 without good credentials) or null to go on.
      */
     public record Admission(Map<String, String> headers, Page.Reply refusal) {
         static final Admission PASS = new Admission(Map.of(), null);
     }
 
-    /** Admits a request by its Authorization header (null when it has none). */
+    /**
+     * Admits a request by its Authorization header (null when it has none) if that needs no
+     * bcrypt; null when it does, and then {@link #admit} must be called where a thread may
+     * spend tens of milliseconds.
+     */
+    public Admission admitWithoutBcrypt(String authorization) {
+        return admission(authorization, false);
+    }
+
+    /** Admits a request by its Authorization header (null when it has none), running bcrypt if it must. */
     public Admission admit(String authorization) {
+        return admission(authorization, true);
+    }
+
+    private Admission admission(String authorization, boolean mayBcrypt) {
         if (file == null) {
             return Admission.PASS;
         }
@@ -125,18 +135,20 @@ public final class WebSecurity {
             return new Admission(Map.of(), BROKEN);
         }
         Map<String, String> headers = s.config().headers();
-        if (s.config().users().isEmpty()) {
+        Map<String, String> users = s.config().users();
+        if (users.isEmpty()) {
             return new Admission(headers, null);
         }
-        return switch (auth.check(s.config().users(), authorization)) {
-            case ALLOWED -> new Admission(headers, null);
-            case DENIED -> {
-                Map<String, String> withChallenge = new java.util.HashMap<>(headers);
-                withChallenge.put("WWW-Authenticate", "Basic");
-                yield new Admission(withChallenge, UNAUTHORIZED);
-            }
-            case BUSY -> new Admission(headers, BUSY);
-        };
+        BasicAuth.Result result = mayBcrypt ? auth.check(users, authorization) : auth.cached(users, authorization);
+        if (result == null) {
+            return null;
+        }
+        if (result == BasicAuth.Result.ALLOWED) {
+            return new Admission(headers, null);
+        }
+        Map<String, String> withChallenge = new java.util.HashMap<>(headers);
+        withChallenge.put("WWW-Authenticate", "Basic");
+        return new Admission(withChallenge, UNAUTHORIZED);
     }
 
     /** Checks the files now (SIGHUP), instead of at the next request after a second. */

@@ -6,6 +6,9 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
@@ -39,16 +42,16 @@ import org.slf4j.LoggerFactory;
  * configuration's TLS, basic auth and headers, within {@link ServerLimits}.
  *
  * <p>Jetty's core server, because no client may cost a thread while it is slow: one selector
- * thread reads every connection as bytes come, and a pool thread runs only once a whole
- * request head is in. A connection that has not finished its TLS handshake and request head
+ * thread reads every connection as bytes come, and answers a request once its whole head is
+ * in. A connection that has not finished its TLS handshake and request head
  * within the request timeout is closed ({@link Deadlines}); one idle for the idle timeout is
  * closed; past the connection limit new connections wait in the kernel's accept queue; past
- * the request limit a request gets 503 at once. Handing a request to the pool never blocks
- * the selector: the pool's queue is unbounded, and the request limit bounds what is in it.
+ * the request limit a request gets 503 at once. Nothing the selector does waits: the one slow
+ * step, bcrypt, is handed to a bounded queue that refuses rather than blocks.
  *
  * <p>Sized for a daemon that answers a scrape a second: heap buffers, bounded in the pool, so
  * that memory taken by a burst is given back to the heap; one selector, no acceptor thread of
- * its own, no reserved threads, two pool threads kept when idle.
+ * its own, no reserved threads, a pool of a few threads.
  */
 public final class WebServer implements AutoCloseable {
     private static final Page.Reply NOT_FOUND = Page.Reply.text(404, "404 page not found\n");
@@ -61,6 +64,7 @@ public final class WebServer implements AutoCloseable {
     private static final Page.Reply SERVER_ERROR = Page.Reply.text(500, "500 internal server error, see the log\n");
 
     private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
+    static final int POOL_THREADS = 6;
 
     private final Server server;
     private final ServerConnector connector;
@@ -78,8 +82,9 @@ public final class WebServer implements AutoCloseable {
     public static WebServer start(
             InetSocketAddress address, ServerLimits limits, WebSecurity security, Map<String, Page> pages)
             throws IOException {
-        // Threads: the selector, the request limit's handlers, one for Jetty's own tasks.
-        QueuedThreadPool pool = new QueuedThreadPool(limits.maxRequests() + 2, 2, 30_000);
+        // Threads: the selector, which also runs the pages (Routes), and a few for Jetty's own
+        // blocking tasks; the bcrypt threads are Routes' own.
+        QueuedThreadPool pool = new QueuedThreadPool(POOL_THREADS, 2, 30_000);
         pool.setName("sysload-http");
         pool.setDaemon(true);
         pool.setReservedThreads(0);
@@ -230,19 +235,42 @@ public final class WebServer implements AutoCloseable {
         }
     }
 
-    /** Routes a request: limits, admission (TLS aside), method, path, then the page. */
-    private static final class Routes extends Handler.Abstract {
+    /**
+     * Routes a request: the request limit, admission, path, method, then the page. It runs where
+     * Jetty parsed the request, on the selector thread (it declares itself non-blocking): a page
+     * renders in microseconds, and the one slow step, a bcrypt of credentials not yet cached,
+     * goes to threads of its own, whose queue is bounded (a request it cannot take gets 503).
+     */
+    static final class Routes extends Handler.Abstract {
+        /** Credential checks waiting for a bcrypt thread; one more gets 503 at once. */
+        static final int BCRYPT_QUEUE = 64;
+
+        private static final Page.Reply BCRYPT_BUSY =
+                Page.Reply.text(503, "503 too many password checks at once, try again\n");
+
         private final Map<String, Page> pages;
         private final WebSecurity security;
         private final int maxRequests;
         private final Deadlines deadlines;
+        private final ThreadPoolExecutor bcrypt;
         private final AtomicInteger inFlight = new AtomicInteger();
 
         Routes(Map<String, Page> pages, WebSecurity security, int maxRequests, Deadlines deadlines) {
+            super(InvocationType.NON_BLOCKING);
             this.pages = Map.copyOf(pages);
             this.security = security;
             this.maxRequests = maxRequests;
             this.deadlines = deadlines;
+            // At most half the CPUs (one of two) hash at once: a flood of wrong passwords costs that.
+            int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+            AtomicInteger n = new AtomicInteger();
+            this.bcrypt = new ThreadPoolExecutor(
+                    threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(BCRYPT_QUEUE), r -> {
+                        Thread t = new Thread(r, "sysload-bcrypt-" + n.incrementAndGet());
+                        t.setDaemon(true);
+                        return t;
+                    });
+            bcrypt.allowCoreThreadTimeOut(true);
         }
 
         @Override
@@ -258,13 +286,37 @@ public final class WebServer implements AutoCloseable {
                 send(response, head, Map.of(), TOO_MANY, done);
                 return true;
             }
-            Page.Reply reply;
-            Map<String, String> headers = Map.of();
+            String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+            WebSecurity.Admission admission;
             try {
-                WebSecurity.Admission admission =
-                        security.admit(request.getHeaders().get(HttpHeader.AUTHORIZATION));
-                headers = admission.headers();
-                Page page = pages.get(request.getHttpURI().getDecodedPath());
+                admission = security.admitWithoutBcrypt(authorization);
+            } catch (RuntimeException e) {
+                fail(response, head, e, done);
+                return true;
+            }
+            if (admission != null) {
+                answer(request, response, head, admission, done);
+                return true;
+            }
+            try {
+                bcrypt.execute(() -> {
+                    try {
+                        answer(request, response, head, security.admit(authorization), done);
+                    } catch (RuntimeException e) {
+                        fail(response, head, e, done);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                send(response, head, Map.of(), BCRYPT_BUSY, done);
+            }
+            return true;
+        }
+
+        private void answer(
+                Request request, Response response, boolean head, WebSecurity.Admission admission, Callback done) {
+            Page.Reply reply;
+            Page page = pages.get(request.getHttpURI().getDecodedPath());
+            try {
                 if (admission.refusal() != null) {
                     reply = admission.refusal();
                 } else if (page == null) {
@@ -279,11 +331,15 @@ public final class WebServer implements AutoCloseable {
                     }));
                 }
             } catch (IOException | RuntimeException e) {
-                LOG.warn("answering 500: {}", e.toString());
-                reply = SERVER_ERROR;
+                fail(response, head, e, done);
+                return;
             }
-            send(response, head, headers, reply, done);
-            return true;
+            send(response, head, admission.headers(), reply, done);
+        }
+
+        private static void fail(Response response, boolean head, Exception e, Callback done) {
+            LOG.warn("answering 500: {}", e.toString());
+            send(response, head, Map.of(), SERVER_ERROR, done);
         }
 
         private static void send(
@@ -296,6 +352,12 @@ public final class WebServer implements AutoCloseable {
             // A HEAD gets the length a GET would get, and no body.
             h.put(HttpHeader.CONTENT_LENGTH, reply.body().length);
             response.write(true, head ? null : ByteBuffer.wrap(reply.body()), done);
+        }
+
+        @Override
+        protected void doStop() throws Exception {
+            bcrypt.shutdownNow();
+            super.doStop();
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.github.sysloadexporter.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import java.nio.charset.StandardCharsets;
@@ -23,21 +24,23 @@ class BasicAuthTest {
     @Test
     void wrongPasswordsNeverEvictTheCachedSuccess() {
         BasicAuth auth = new BasicAuth();
+        assertNull(auth.cached(USERS, header("prometheus", "s3cret")), "not known before a bcrypt");
         assertEquals(BasicAuth.Result.ALLOWED, auth.check(USERS, header("prometheus", "s3cret")));
+        assertEquals(BasicAuth.Result.ALLOWED, auth.cached(USERS, header("prometheus", "s3cret")));
         assertEquals(1, auth.cachedSuccesses());
         for (int i = 0; i < 2 * BasicAuth.FAILURES; i++) {
             assertEquals(BasicAuth.Result.DENIED, auth.check(USERS, header("prometheus", "wrong" + i)));
         }
         assertEquals(1, auth.cachedSuccesses());
         assertEquals(1 + BasicAuth.FAILURES, auth.cacheSize(), "failures are bounded by their own limit");
-        assertEquals(BasicAuth.Result.ALLOWED, auth.check(USERS, header("prometheus", "s3cret")));
+        assertEquals(BasicAuth.Result.ALLOWED, auth.cached(USERS, header("prometheus", "s3cret")));
     }
 
     @Test
     void malformedHeadersAreDeniedWithoutABcrypt() {
         BasicAuth auth = new BasicAuth();
         for (String h : new String[] {null, "", "Basic", "Bearer x", "Basic !!!", "Basic " + base64("nocolon")}) {
-            assertEquals(BasicAuth.Result.DENIED, auth.check(USERS, h), String.valueOf(h));
+            assertEquals(BasicAuth.Result.DENIED, auth.cached(USERS, h), String.valueOf(h));
         }
         assertEquals(0, auth.cacheSize());
         // An unknown user is denied (after a decoy bcrypt) and remembered as a failure.
