@@ -50,8 +50,8 @@ import org.slf4j.LoggerFactory;
  * step, bcrypt, is handed to a bounded queue that refuses rather than blocks.
  *
  * <p>Sized for a daemon that answers a scrape a second: heap buffers, bounded in the pool, so
- * that memory taken by a burst is given back to the heap; one selector, no acceptor thread of
- * its own, no reserved threads, a pool of a few threads.
+ * that memory taken by a burst is given back to the heap; one selector, one acceptor,
+ * no reserved threads, a pool of a few threads.
  */
 public final class WebServer implements AutoCloseable {
     private static final Page.Reply NOT_FOUND = Page.Reply.text(404, "404 page not found\n");
@@ -82,8 +82,8 @@ public final class WebServer implements AutoCloseable {
     public static WebServer start(
             InetSocketAddress address, ServerLimits limits, WebSecurity security, Map<String, Page> pages)
             throws IOException {
-        // Threads: the selector, which also runs the pages (Routes), and a few for Jetty's own
-        // blocking tasks; the bcrypt threads are Routes' own.
+        // Threads: the acceptor, the selector, which also runs the pages (Routes), and a few for
+        // Jetty's own blocking tasks; the bcrypt threads are Routes' own.
         QueuedThreadPool pool = new QueuedThreadPool(POOL_THREADS, 2, 30_000);
         pool.setName("sysload-http");
         pool.setDaemon(true);
@@ -122,8 +122,10 @@ public final class WebServer implements AutoCloseable {
         } else {
             factories = new ConnectionFactory[] {h1};
         }
-        // No acceptor thread: the selector accepts too.
-        ServerConnector connector = new ServerConnector(server, pool, scheduler, buffers, 0, 1, factories);
+        // One acceptor thread: with none, the selector accepts, and when the connection limit
+        // paused accepting there, Jetty 12.1 closed the listening socket instead (a flood of
+        // 10,000 connections left the exporter deaf for good; hostile-clients.py flood10000).
+        ServerConnector connector = new ServerConnector(server, pool, scheduler, buffers, 1, 1, factories);
         // No host: every address, IPv4 and IPv6, as ":9858" means.
         connector.setHost(
                 address.getAddress() == null || address.getAddress().isAnyLocalAddress()

@@ -94,6 +94,32 @@ class WebServerTest {
         }
     }
 
+    /**
+     * Past the connection limit connections wait to be accepted, and once the crowd is gone the
+     * server takes new ones again. (The flood that once closed the listening socket, 10,000
+     * connections at once, is hostile-clients.py's round flood10000, too large for a unit test.)
+     */
+    @Test
+    void pastTheConnectionLimitNewConnectionsWaitAndAreServedOnceTheCrowdGoes() throws Exception {
+        ServerLimits two = new ServerLimits(Duration.ofSeconds(5), Duration.ofSeconds(30), 40, 2);
+        try (WebServer server = start(two, Map.of("/", HELLO))) {
+            java.util.List<Socket> crowd = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 6; i++) {
+                    crowd.add(new Socket("127.0.0.1", server.port()));
+                }
+                Thread.sleep(200); // the server has taken the first two, and stopped accepting
+            } finally {
+                for (Socket s : crowd) {
+                    s.close();
+                }
+            }
+            Http.Response served =
+                    new Http().await(Http.local(server.port(), "/"), r -> r.status() == 200, Duration.ofSeconds(10));
+            assertTrue(served != null && served.body().equals("hello\n"), "not served after the crowd went");
+        }
+    }
+
     /** One response whose body is "hello\n" (6 bytes), read byte by byte up to its end. */
     private static String readResponse(InputStream in) throws IOException {
         StringBuilder b = new StringBuilder();
