@@ -25,11 +25,24 @@ Rounds (each held for --seconds; a hostile connection that the server closes is 
               how long until a scrape is answered again (goal: 10 s), and whether the target
               still runs.
 
+Against a TLS target the half and slow requests are sent inside TLS (handshake first): plain
+bytes on a TLS port are only turned away at once. Connects that fail (refused, 3 s timeout) are
+counted and tried again after a short pause; all clients together reconnect at most
+--reconnect-rate times a second (default 1000), so that this script stays well below one core.
+
+The round's clock starts once every hostile client has made its first attempt; the scrape still
+in flight when its time is up is waited for (up to its 10 s) with the attack still on, so that
+a scrape the attack holds up times out rather than being answered because the attack ended.
+After flood10000 each try is on a new connection: one kept from before the flood tells nothing
+about whether the target takes new ones again.
+
 Per target and round: scrapes answered (HTTP 200 with the target's sample in the body, within
 10 s) of those attempted, p50/p99/max latency of the answered ones, how many hostile
 connections were open (connected, as the clients see it) at the end, and the target's resident
-memory (VmRSS) when idle before the round, its peak during and at the end. After each round
-the target is left alone for --pause seconds. --settle SECONDS waits that long after the last
+memory (VmRSS) when idle before the round, its peak during and at the end (sampled every
+0.1 s); the target's CPU use over the round (utime + stime of /proc/PID/stat) is shown for
+auth16 and kept in --json for all. Before the first round each target is scraped for --warmup
+seconds (default 5). After each round the target is left alone for --pause seconds. --settle SECONDS waits that long after the last
 round and reports the resident memory again (goal: within 5 MB of idle two minutes after an
 attack, --settle 120).
 
@@ -45,9 +58,10 @@ Targets:
   --go-exporter PATH   the Go sysload exporter (plain HTTP always).
   --target URL --pid PID [--name NAME] [--expect TEXT]
                        an exporter already running (a package test's service), attacked on URL,
-                       measured through PID (as this host sees it); user:password@ in an https
-                       URL enables the TLS and wrong-password rounds. When given, the jar is not
-                       started unless --exporter-jar is given too.
+                       measured through PID (as this host sees it). https enables tls1000 (no
+                       certificate check); user:password@ in the URL (percent-encoded) is the
+                       scraper's password and enables auth16. When given, the jar is not started
+                       unless --exporter-jar is given too.
 
 --tls gives the started exporter and node_exporter a web config file (exporter-toolkit's) with
 a self-signed certificate for 127.0.0.1 and a bcrypt password; the scraper then uses https and
@@ -342,10 +356,11 @@ def client_hello(ctx):
 
 class Hostile:
     """One hostile client, driven by callbacks on the event loop (no task, transport or future of
-    its own): 10,000 of them and their reconnects then cost this process a third of what
-    asyncio's streams or protocols did, and this process shares the CPUs with the target."""
+    its own): 10,000 of them and their reconnects then cost this process less than half of what
+    asyncio's protocols and tasks did, and this process shares the CPUs with the target."""
 
-    __slots__ = ("pool", "sock", "fd", "timer", "first", "connected", "replied")
+    __slots__ = ("pool", "sock", "fd", "timer", "first", "connected", "replied", "tls", "tls_in", "tls_out",
+                 "in_handshake")
 
     def __init__(self, pool):
         self.pool = pool
@@ -354,6 +369,8 @@ class Hostile:
         self.first = True  # its first attempt is not over yet
         self.connected = False
         self.replied = False
+        self.tls = None  # for a half request inside TLS: the handshake's state, in memory
+        self.in_handshake = False
 
     def connect(self):
         pool = self.pool
@@ -404,23 +421,59 @@ class Hostile:
         stats["connected"] += 1
         stats["open"] += 1
         stats["peak_open"] = max(stats["peak_open"], stats["open"])
-        first = pool.first_bytes()
-        if first:
-            try:
-                self.sock.send(first)  # a few hundred bytes: the socket's buffer takes them
-            except OSError:
-                pass  # the reader sees the close
         pool.loop.add_reader(self.fd, self._readable)
-        if pool.kind == "slow":
-            self.timer = pool.loop.call_later(SLOW_INTERVAL, self._trickle)
+        if pool.tls_inside:
+            # An HTTP request to a TLS port goes inside TLS: the handshake first (plain bytes
+            # would only be turned away at once).
+            self.tls_in, self.tls_out = ssl.MemoryBIO(), ssl.MemoryBIO()
+            self.tls = pool.tls_ctx.wrap_bio(self.tls_in, self.tls_out, server_hostname="localhost")
+            self.in_handshake = True
+            self._handshake()
+        else:
+            self._begin()
+
+    def _begin(self):
+        """Sends the first bytes of the round's kind; from now on the client is in place."""
+        first = self.pool.first_bytes()
+        if first:
+            self._send(first)
+        if self.pool.kind == "slow":
+            self.timer = self.pool.loop.call_later(SLOW_INTERVAL, self._trickle)
         self._first_done()
 
-    def _trickle(self):
+    def _send(self, data):
+        if self.tls is not None:
+            self.tls.write(data)
+            data = self.tls_out.read()
         try:
-            self.sock.send(b"a")
-            self.pool.stats["slow_bytes"] += 1
+            self.sock.send(data)  # a few hundred bytes: the socket's buffer takes them
         except OSError:
-            pass
+            pass  # the reader sees the close
+
+    def _handshake(self):
+        try:
+            self.tls.do_handshake()
+            done = True
+        except ssl.SSLWantReadError:
+            done = False
+        except ssl.SSLError:
+            self.pool.stats["tls_handshake_failed"] += 1
+            done = None
+        out = self.tls_out.read()
+        if out:
+            try:
+                self.sock.send(out)
+            except OSError:
+                pass
+        if done is not False:
+            self.in_handshake = False
+        if done:
+            self.pool.stats["tls_handshakes"] += 1
+            self._begin()
+
+    def _trickle(self):
+        self._send(b"a")
+        self.pool.stats["slow_bytes"] += 1
         self.timer = self.pool.loop.call_later(SLOW_INTERVAL, self._trickle)
 
     def _readable(self):
@@ -431,6 +484,15 @@ class Hostile:
         except OSError:
             data = b""
         if data:
+            if self.tls is not None:
+                self.tls_in.write(data)
+                if self.in_handshake:
+                    self._handshake()
+                    return
+                try:
+                    data = self.tls.read(65536)
+                except (ssl.SSLWantReadError, ssl.SSLError):
+                    return
             # A server may answer a half request (408, 400) before it closes it.
             if not self.replied and data.startswith(b"HTTP/"):
                 self.pool.stats["http_replies"] += 1
@@ -438,6 +500,7 @@ class Hostile:
             return
         self.pool.stats["closed_by_server"] += 1
         self._close()
+        self._first_done()
         self.pool.reconnect_later(self)
 
     def _first_done(self):
@@ -456,6 +519,7 @@ class Hostile:
             loop.remove_reader(self.fd)
             self.connected = False
             self.pool.stats["open"] -= 1
+        self.tls = self.tls_in = self.tls_out = None
         if reset:
             # 10,000 normal closes would leave as many TIME_WAIT sockets holding the
             # loopback's ephemeral ports into the next round.
@@ -486,7 +550,8 @@ class HostilePool:
         self.stopping = False
         self.tried = 0
         self.all_tried = loop.create_future()
-        self.hello_ctx = insecure_context() if self.kind == "tls" else None
+        self.tls_inside = spec.get("tls", False) and self.kind in ("half", "slow")
+        self.tls_ctx = insecure_context() if self.kind == "tls" or self.tls_inside else None
 
     def first_bytes(self):
         if self.kind == "half":
@@ -494,7 +559,7 @@ class HostilePool:
         if self.kind == "slow":
             return SLOW_REQUEST
         if self.kind == "tls":
-            return client_hello(self.hello_ctx)  # a new key share each time, as a real client's
+            return client_hello(self.tls_ctx)  # a new key share each time, as a real client's
         return b""
 
     def first_done(self):
@@ -1033,7 +1098,7 @@ class Runner:
         scraper = Scraper(t, keep_alive=not a.new_connection)
         scraper.warm()
 
-        spec = {"kind": spec_round["kind"], "port": t.port, "clients": clients,
+        spec = {"kind": spec_round["kind"], "port": t.port, "clients": clients, "tls": t.tls,
                 "max_seconds": a.seconds + 60, "reconnect_rate": a.reconnect_rate}
         if spec_round["kind"] == "auth":
             spec.update(url=t.url, user=t.user)
@@ -1055,14 +1120,17 @@ class Runner:
         closed_at = time.monotonic()
 
         if spec_round["kind"] == "flood":
-            # How long until a scrape is answered again once the flood is gone.
+            # How long until a scrape is answered again once the flood is gone, each try on a
+            # new connection: a connection kept from before the flood could be answered while
+            # the server still takes no new one (a scraper restarted, or one whose connection
+            # the flood broke, would not be).
             recovered = None
             while time.monotonic() - closed_at < RECOVERY_LIMIT_S and t.alive():
+                scraper.client.close()
                 ok, _, _ = t.scrape(scraper.client)
                 if ok:
                     recovered = time.monotonic() - closed_at
                     break
-                scraper.client.close()
                 time.sleep(SCRAPE_INTERVAL)
             r["recovery_s"] = recovered
             r["alive_after"] = t.alive()
@@ -1192,7 +1260,7 @@ def table_row(r):
         return [r["round"], r["target"]] + [""] * 7 + ["skipped: " + r["skipped"]]
     return [r["round"], r["target"], "%d/%d" % (r["answered"], r["attempted"]),
             fmt_ms(r["p50_ms"]), fmt_ms(r["p99_ms"]), fmt_ms(r["max_ms"]),
-            "%s/%s" % (f"{r['open_at_end'] or 0:,}", f"{r['clients']:,}"),
+            "-" if r["round"] == "auth16" else "%s/%s" % (f"{r['open_at_end'] or 0:,}", f"{r['clients']:,}"),
             "%s -> %s -> %s" % (fmt_mb(r["rss_idle_mb"]), fmt_mb(r["rss_peak_mb"]), fmt_mb(r["rss_end_mb"])),
             "%.2f" % r["cpu_cores"] if r["round"] == "auth16" and "cpu_cores" in r else "",
             r["note"]]
@@ -1288,8 +1356,9 @@ def parse_args(argv):
         if unknown:
             p.error("unknown round(s) %s; rounds: %s" % (", ".join(unknown), ", ".join(ROUNDS)))
     else:
-        tls = a.tls or (a.target or "").startswith("https:")
-        a.rounds = [x for x in ROUNDS if tls or ROUNDS[x]["kind"] not in ("tls", "auth")]
+        target = urllib.parse.urlsplit(a.target or "")
+        apply = {"tls": a.tls or target.scheme == "https", "auth": a.tls or bool(target.username)}
+        a.rounds = [x for x in ROUNDS if apply.get(ROUNDS[x]["kind"], True)]
     if a.seconds <= 0 or a.pause < 0 or a.settle < 0 or a.clients < 1 or a.flood < 1 or a.reconnect_rate <= 0:
         p.error("--seconds, --clients, --flood and --reconnect-rate must be positive, --pause and --settle not negative")
     return a
