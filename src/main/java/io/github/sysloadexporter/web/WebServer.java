@@ -111,6 +111,11 @@ public final class WebServer implements AutoCloseable {
                     engine.setUseClientMode(false);
                     engine.setSSLParameters(security.sslParameters(ctx));
                 }
+
+                // Jetty would warn of "weak" suites among the JDK's defaults, which customize()
+                // replaces with the web configuration's: no such warning applies.
+                @Override
+                protected void checkConfiguration() {}
             };
             ssl.setSslContext(ctx);
             SslConnectionFactory tls = new SslConnectionFactory(ssl, h1.getProtocol());
@@ -137,6 +142,7 @@ public final class WebServer implements AutoCloseable {
         connector.setAcceptedTcpNoDelay(true);
         Deadlines deadlines = new Deadlines(scheduler, limits);
         connector.addBean(deadlines);
+        connector.addBean(new GiveBack(scheduler, System::gc));
         server.addConnector(connector);
         server.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
         server.setHandler(new Routes(pages, security, limits.maxRequests(), deadlines));
@@ -233,6 +239,68 @@ public final class WebServer implements AutoCloseable {
         private static void disarm(ConnectionMetaData meta) {
             if (meta.removeAttribute(TASK) instanceof Scheduler.Task t) {
                 t.cancel();
+            }
+        }
+    }
+
+    /**
+     * Gives the heap taken by a crowd of connections back to the system once it has gone: when
+     * the open connections fall to a few after having been many, a full collection runs a
+     * little later, which lets the serial collector shrink the heap (it does so only after a
+     * full collection, and an idle exporter allocates too little to need one for hours). It
+     * runs on connection events only: an idle exporter is never woken for it.
+     */
+    static final class GiveBack implements Connection.Listener {
+        /** So many connections at once make a crowd (about 2 MB of heap with TLS handshakes). */
+        static final int CROWD = 100;
+
+        static final int FEW = 4;
+        static final long DELAY_MILLIS = 10_000;
+
+        private final Scheduler scheduler;
+        private final Runnable collect;
+        private final AtomicInteger open = new AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicBoolean crowded =
+                new java.util.concurrent.atomic.AtomicBoolean();
+
+        /** @param collect what gives the memory back: {@code System::gc} */
+        GiveBack(Scheduler scheduler, Runnable collect) {
+            this.scheduler = scheduler;
+            this.collect = collect;
+        }
+
+        @Override
+        public void onOpened(Connection connection) {
+            if (connection instanceof ConnectionMetaData) {
+                opened();
+            }
+        }
+
+        @Override
+        public void onClosed(Connection connection) {
+            if (connection instanceof ConnectionMetaData) {
+                closed();
+            }
+        }
+
+        void opened() {
+            if (open.incrementAndGet() >= CROWD) {
+                crowded.set(true);
+            }
+        }
+
+        void closed() {
+            if (open.decrementAndGet() <= FEW && crowded.getAndSet(false)) {
+                scheduler.schedule(this::collectIfGone, DELAY_MILLIS, TimeUnit.MILLISECONDS);
+            }
+        }
+
+        private void collectIfGone() {
+            if (open.get() <= FEW) {
+                LOG.debug("the crowd of connections has gone: collecting to give its memory back");
+                collect.run();
+            } else {
+                crowded.set(true); // back again: collect when it goes
             }
         }
     }
