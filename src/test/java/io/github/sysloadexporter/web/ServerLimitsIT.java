@@ -103,6 +103,72 @@ class ServerLimitsIT {
         }
     }
 
+    /**
+     * 16 threads send wrong passwords as fast as they are answered (each a bcrypt of cost 10,
+     * a new password each time, so the cache cannot answer them), and the scraper's cached
+     * success is answered beside them, none of its scrapes taking 1 s.
+     */
+    @Test
+    void aFloodOfWrongPasswordsNeitherEvictsNorDelaysTheScrapersSuccess() throws Exception {
+        Path config = dir.resolve("web.yml");
+        Files.writeString(config, "basic_auth_users:\n  prometheus: '" + Certs.bcrypt("s3cret") + "'\n");
+        try (WebServer server = start(WebSecurity.load(config, System::nanoTime))) {
+            URI uri = URI.create("http://127.0.0.1:" + server.port() + "/metrics");
+            HttpClient client = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .build();
+            HttpRequest scrape = HttpRequest.newBuilder(uri)
+                    .header("Authorization", basic("prometheus", "s3cret"))
+                    .timeout(Duration.ofSeconds(10))
+                    .build();
+            assertEquals(
+                    200,
+                    client.send(scrape, HttpResponse.BodyHandlers.discarding()).statusCode());
+            ExecutorService flood = Executors.newFixedThreadPool(16);
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+            for (int t = 0; t < 16; t++) {
+                int thread = t;
+                flood.submit(() -> {
+                    for (int i = 0; !stop.get(); i++) {
+                        HttpRequest wrong = HttpRequest.newBuilder(uri)
+                                .header("Authorization", basic("prometheus", "wrong-" + thread + "-" + i))
+                                .timeout(Duration.ofSeconds(10))
+                                .build();
+                        int status = client.send(wrong, HttpResponse.BodyHandlers.discarding())
+                                .statusCode();
+                        assertTrue(status == 401 || status == 503, "wrong password answered " + status);
+                        refused.incrementAndGet();
+                    }
+                    return null;
+                });
+            }
+            long worst = 0;
+            long t0 = System.nanoTime();
+            try {
+                while (System.nanoTime() - t0 < 8_000_000_000L) {
+                    long s0 = System.nanoTime();
+                    HttpResponse<String> r = client.send(scrape, HttpResponse.BodyHandlers.ofString());
+                    worst = Math.max(worst, System.nanoTime() - s0);
+                    assertEquals(200, r.statusCode());
+                    Thread.sleep(250);
+                }
+            } finally {
+                stop.set(true);
+                flood.shutdown();
+                assertTrue(flood.awaitTermination(30, TimeUnit.SECONDS));
+            }
+            System.out.printf(
+                    "beside %d wrong passwords, the slowest cached scrape took %.1f ms%n", refused.get(), worst / 1e6);
+            assertTrue(refused.get() > 16, "the flood ran: " + refused.get());
+            assertTrue(worst < SCRAPE_BOUND_NANOS, "a scrape took " + worst / 1e6 + " ms");
+        }
+    }
+
+    static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
     interface Scrape {
         void run() throws Exception;
     }
