@@ -68,10 +68,12 @@ a self-signed certificate for 127.0.0.1 and a bcrypt password; the scraper then 
 the right password, and tls1000 and auth16 run. Without --tls they are skipped.
 
 --assert: exit 1 unless, for the exporter (started or --target), every scrape of every round
-was answered, with p99 <= 100 ms, a resident peak at most 32 MB above idle, a scrape answered
-within 10 s after flood10000 and the process alive (and, with --settle, resident memory back
-within 5 MB of its idle before the first round); one line per failed goal. Without it the exit
-status is 0 whenever the measurement ran. --json FILE writes every figure.
+was answered, with p99 <= 100 ms (--max-p99 MS), a resident peak at most 32 MB above idle
+(--max-growth MB), a scrape answered within 10 s after flood10000 and the process alive (and,
+with --settle, resident memory back within 5 MB of its idle before the first round); one line
+per failed goal. The two options loosen the goals where the machine is not the one they are
+for (the package test on CI's shared 2-core machine: --max-p99 1000 --max-growth 48). Without
+--assert the exit status is 0 whenever the measurement ran. --json FILE writes every figure.
 
 All traffic stays on 127.0.0.1. Every loop is bounded; everything started is stopped on exit,
 on Ctrl-C and on SIGTERM. Python 3.11 standard library only (Debian 12's python3 runs it); needs
@@ -113,7 +115,7 @@ SCRAPE_TIMEOUT = 10.0
 CONNECT_TIMEOUT = 3.0
 # The file descriptors the load process needs beyond one per hostile socket.
 FD_RESERVE = 64
-# Goals of --assert.
+# Goals of --assert (the defaults of --max-p99 and --max-growth for the first two).
 GOAL_P99_MS = 100.0
 GOAL_PEAK_MB = 32.0
 GOAL_RECOVERY_S = 10.0
@@ -1279,7 +1281,7 @@ def print_table(rnd, rows, args):
     sys.stdout.flush()
 
 
-def check_goals(results, settle, targets):
+def check_goals(results, settle, targets, max_p99_ms=GOAL_P99_MS, max_growth_mb=GOAL_PEAK_MB):
     """The failed goals of --assert, one line each, for the exporter (started or --target)."""
     failed = []
     for r in results:
@@ -1289,11 +1291,11 @@ def check_goals(results, settle, targets):
         where = "%s %s:" % (r["round"], r["target"])
         if r["attempted"] == 0 or r["answered"] < r["attempted"]:
             failed.append("%s %d of %d scrapes answered" % (where, r["answered"], r["attempted"]))
-        if r["p99_ms"] is not None and r["p99_ms"] > GOAL_P99_MS:
-            failed.append("%s p99 %.0f ms > %.0f ms" % (where, r["p99_ms"], GOAL_P99_MS))
-        if r["rss_idle_mb"] is not None and r["rss_peak_mb"] - r["rss_idle_mb"] > GOAL_PEAK_MB:
-            failed.append("%s resident peak %.1f MB, %.1f MB above idle (goal %.0f)"
-                          % (where, r["rss_peak_mb"], r["rss_peak_mb"] - r["rss_idle_mb"], GOAL_PEAK_MB))
+        if r["p99_ms"] is not None and r["p99_ms"] > max_p99_ms:
+            failed.append("%s p99 %.0f ms > %g ms" % (where, r["p99_ms"], max_p99_ms))
+        if r["rss_idle_mb"] is not None and r["rss_peak_mb"] - r["rss_idle_mb"] > max_growth_mb:
+            failed.append("%s resident peak %.1f MB, %.1f MB above idle (goal %g)"
+                          % (where, r["rss_peak_mb"], r["rss_peak_mb"] - r["rss_idle_mb"], max_growth_mb))
         if r["round"] == "flood10000":
             if r.get("recovery_s") is None or r["recovery_s"] > GOAL_RECOVERY_S:
                 failed.append("%s no scrape answered within %.0f s after the flood" % (where, GOAL_RECOVERY_S))
@@ -1339,6 +1341,10 @@ def parse_args(argv):
                    help="the scraper opens a new connection for every scrape (default: kept alive)")
     p.add_argument("--json", metavar="FILE", help="write every figure to FILE")
     p.add_argument("--assert", dest="assert_goals", action="store_true", help="exit 1 unless the exporter met the goals")
+    p.add_argument("--max-p99", metavar="MS", type=float, default=GOAL_P99_MS,
+                   help="--assert: the p99 latency of the scrapes at most (default %g ms)" % GOAL_P99_MS)
+    p.add_argument("--max-growth", metavar="MB", type=float, default=GOAL_PEAK_MB,
+                   help="--assert: the resident peak at most this far above idle (default %g MB)" % GOAL_PEAK_MB)
     a = p.parse_args(argv)
     if a.target and a.pid is None:
         p.error("--target needs --pid")
@@ -1361,6 +1367,8 @@ def parse_args(argv):
         a.rounds = [x for x in ROUNDS if apply.get(ROUNDS[x]["kind"], True)]
     if a.seconds <= 0 or a.pause < 0 or a.settle < 0 or a.clients < 1 or a.flood < 1 or a.reconnect_rate <= 0:
         p.error("--seconds, --clients, --flood and --reconnect-rate must be positive, --pause and --settle not negative")
+    if not (a.max_p99 > 0 and a.max_growth > 0):
+        p.error("--max-p99 and --max-growth must be positive")
     return a
 
 
@@ -1432,7 +1440,8 @@ def main(argv):
                 settle.append(s)
                 print("- %s: %s MB (%s MB)" % (t.name, fmt_mb(s["rss_mb"]), fmt_mb(t.idle0_mb)))
 
-        failed = check_goals(results, settle, runner.targets) if args.assert_goals else []
+        failed = check_goals(results, settle, runner.targets, args.max_p99, args.max_growth) \
+            if args.assert_goals else []
         if args.json:
             with open(args.json, "w") as f:
                 json.dump({"args": {k: v for k, v in vars(args).items()},
