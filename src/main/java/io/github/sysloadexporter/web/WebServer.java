@@ -118,7 +118,7 @@ public final class WebServer implements AutoCloseable {
                 protected void checkConfiguration() {}
             };
             ssl.setSslContext(ctx);
-            SslConnectionFactory tls = new SslConnectionFactory(ssl, h1.getProtocol());
+            SslConnectionFactory tls = new TlsHandshakes(ssl, h1.getProtocol());
             tls.setDirectBuffersForEncryption(false);
             tls.setDirectBuffersForDecryption(false);
             // Its SNI host check would refuse a scrape by IP address of a host whose certificate names it.
@@ -331,16 +331,7 @@ public final class WebServer implements AutoCloseable {
             this.security = security;
             this.maxRequests = maxRequests;
             this.deadlines = deadlines;
-            // At most half the CPUs (one of two) hash at once: a flood of wrong passwords costs that.
-            int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
-            AtomicInteger n = new AtomicInteger();
-            this.bcrypt = new ThreadPoolExecutor(
-                    threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(BCRYPT_QUEUE), r -> {
-                        Thread t = new Thread(r, "sysload-bcrypt-" + n.incrementAndGet());
-                        t.setDaemon(true);
-                        return t;
-                    });
-            bcrypt.allowCoreThreadTimeOut(true);
+            this.bcrypt = SideThreads.pool("sysload-bcrypt", new ArrayBlockingQueue<>(BCRYPT_QUEUE));
         }
 
         @Override

@@ -100,6 +100,12 @@ class ServerLimitsIT {
                 assertEquals(200, r.statusCode());
                 assertTrue(r.body().contains("sysload_sysload 42.0"), r.body());
             });
+            // The handshakes ran on TlsHandshakes' thread, not where scrapes are read (it ends
+            // 30 s after its last one; the round is shorter).
+            assertTrue(
+                    Thread.getAllStackTraces().keySet().stream()
+                            .anyMatch(t -> t.getName().startsWith("sysload-tls-")),
+                    "no thread sysload-tls-*");
         }
     }
 
