@@ -68,8 +68,8 @@ public final class Main implements Callable<Integer> {
             names = "--web.request-timeout",
             defaultValue = "5s",
             paramLabel = "DURATION",
-            description = "A connection's TLS handshake and request head must be complete within this, or it is"
-                    + " closed (default: ${DEFAULT-VALUE}).")
+            description = "A connection's TLS handshake and request head must be complete within this, and a"
+                    + " response taken within this once written, or it is closed (default: ${DEFAULT-VALUE}).")
     String requestTimeout;
 
     @Option(
@@ -83,7 +83,8 @@ public final class Main implements Callable<Integer> {
             names = "--web.max-requests",
             defaultValue = "40",
             paramLabel = "N",
-            description = "Requests served at once; more get 503 at once (default: ${DEFAULT-VALUE}).")
+            description = "Requests being handled at once (until their response is written); more get 503 at"
+                    + " once (default: ${DEFAULT-VALUE}).")
     int maxRequests;
 
     @Option(

@@ -8,9 +8,11 @@ import java.time.Duration;
  *
  * @param requestTimeout a new connection must have completed its TLS handshake and sent a whole
  *                       request head within this, or it is closed; so must each further request
- *                       of a kept-alive connection, counted from the end of the idle timeout
+ *                       of a kept-alive connection, counted from the end of the idle timeout;
+ *                       and a response must be taken within this once written
  * @param idleTimeout    a connection with nothing to read or write for this long is closed
- * @param maxRequests    requests handled at once; one more gets 503 at once
+ * @param maxRequests    requests handled at once, from their head until their response is
+ *                       written; one more gets 503 at once
  * @param maxConnections connections open at once; further ones wait in the kernel's accept
  *                       queue until one closes
  */
@@ -18,7 +20,7 @@ public record ServerLimits(Duration requestTimeout, Duration idleTimeout, int ma
     /**
      * 5 s covers a scrape over a slow link and cuts a client that never finishes; 40 requests
      * as node_exporter's --web.max-requests; 2,000 connections hold 1,000 hostile clients and
-     * every scraper, and their buffers fit in the package's 32 MB heap.
+     * every scraper, and their TLS handshakes fit in the package's 64 MB heap.
      */
     public static final ServerLimits DEFAULTS =
             new ServerLimits(Duration.ofSeconds(5), Duration.ofSeconds(30), 40, 2000);

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -48,7 +49,8 @@ public final class WebSecurity {
     private volatile State state;
     private volatile TlsMaterial material; // last good key material (TLS only)
     private volatile TlsSettings tlsSettings; // last good TLS settings (TLS only)
-    private long lastCheckNanos;
+    private final ReentrantLock checking = new ReentrantLock();
+    private long lastCheckNanos; // under checking
 
     private WebSecurity(Path file, LongSupplier monotonicNanos, State initial, TlsMaterial material) {
         this.file = file;
@@ -174,7 +176,22 @@ public final class WebSecurity {
         return state;
     }
 
-    private synchronized void check(boolean force) {
+    private void check(boolean force) {
+        // The selector calls this: while another thread reads the files, it serves the state
+        // it has rather than wait for them (a reload by SIGHUP waits its turn).
+        if (force) {
+            checking.lock();
+        } else if (!checking.tryLock()) {
+            return;
+        }
+        try {
+            checkLocked(force);
+        } finally {
+            checking.unlock();
+        }
+    }
+
+    private void checkLocked(boolean force) {
         long now = monotonicNanos.getAsLong();
         if (!force && now - lastCheckNanos < CHECK_NANOS) {
             return;

@@ -3,13 +3,16 @@ package io.github.sysloadexporter.web;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -188,10 +191,12 @@ public final class WebServer implements AutoCloseable {
     }
 
     /**
-     * The request deadline: armed when a connection opens (so it covers the TLS handshake) and
-     * again when a response is done (then after the idle timeout too, for the next request),
-     * disarmed when a request head is complete. When it fires the connection is closed, whatever
-     * the client is still trickling in: an idle timeout alone is reset by every byte.
+     * The request deadline: armed when a connection opens (so it covers the TLS handshake), when
+     * a response is written (the client must take it within the request timeout: one that
+     * stops reading would otherwise hold its connection for as long as it reads a little every
+     * idle timeout) and when it is done (then after the idle timeout too, for the next request);
+     * disarmed while a request is handled. When it fires the connection is closed, whatever the
+     * client is still trickling in or taking: an idle timeout alone is reset by every byte.
      */
     static final class Deadlines implements Connection.Listener {
         private static final String TASK = Deadlines.class.getName();
@@ -224,6 +229,10 @@ public final class WebServer implements AutoCloseable {
             disarm(meta);
         }
 
+        void responseWritten(ConnectionMetaData meta) {
+            arm(meta, meta.getConnection().getEndPoint(), requestMillis);
+        }
+
         void responseDone(ConnectionMetaData meta) {
             arm(meta, meta.getConnection().getEndPoint(), nextRequestMillis);
         }
@@ -233,6 +242,9 @@ public final class WebServer implements AutoCloseable {
             Object old = meta.setAttribute(TASK, task);
             if (old instanceof Scheduler.Task t) {
                 t.cancel();
+            }
+            if (!endPoint.isOpen()) {
+                disarm(meta); // closed meanwhile, after onClosed: nothing left to hold it
             }
         }
 
@@ -260,8 +272,7 @@ public final class WebServer implements AutoCloseable {
         private final Scheduler scheduler;
         private final Runnable collect;
         private final AtomicInteger open = new AtomicInteger();
-        private final java.util.concurrent.atomic.AtomicBoolean crowded =
-                new java.util.concurrent.atomic.AtomicBoolean();
+        private final AtomicBoolean crowded = new AtomicBoolean();
 
         /** @param collect what gives the memory back: {@code System::gc} */
         GiveBack(Scheduler scheduler, Runnable collect) {
@@ -310,10 +321,18 @@ public final class WebServer implements AutoCloseable {
      * Jetty parsed the request, on the selector thread (it declares itself non-blocking): a page
      * renders in microseconds, and the one slow step, a bcrypt of credentials not yet cached,
      * goes to threads of its own, whose queue is bounded (a request it cannot take gets 503).
+     * A request counts against the limit until its response is written: what the client then
+     * takes, or not, is the connection's deadline's business.
      */
     static final class Routes extends Handler.Abstract {
         /** Credential checks waiting for a bcrypt thread; one more gets 503 at once. */
         static final int BCRYPT_QUEUE = 64;
+
+        /**
+         * Checks waiting for bcrypt from one client address: one host sending wrong passwords
+         * cannot fill the queue and keep out a scraper whose password is not yet cached.
+         */
+        static final int BCRYPT_PER_ADDRESS = 8;
 
         private static final Page.Reply BCRYPT_BUSY =
                 Page.Reply.text(503, "503 too many password checks at once, try again\n");
@@ -324,6 +343,7 @@ public final class WebServer implements AutoCloseable {
         private final Deadlines deadlines;
         private final ThreadPoolExecutor bcrypt;
         private final AtomicInteger inFlight = new AtomicInteger();
+        private final ConcurrentHashMap<Object, Integer> bcryptWaiting = new ConcurrentHashMap<>();
 
         Routes(Map<String, Page> pages, WebSecurity security, int maxRequests, Deadlines deadlines) {
             super(InvocationType.NON_BLOCKING);
@@ -336,15 +356,9 @@ public final class WebServer implements AutoCloseable {
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
-            ConnectionMetaData meta = request.getConnectionMetaData();
-            deadlines.headReceived(meta);
-            Callback done = Callback.from(callback, () -> {
-                inFlight.decrementAndGet();
-                deadlines.responseDone(meta);
-            });
-            boolean head = request.getMethod().equals("HEAD");
+            Exchange x = new Exchange(request, response, callback);
             if (inFlight.incrementAndGet() > maxRequests) {
-                send(response, head, Map.of(), TOO_MANY, done);
+                x.send(Map.of(), TOO_MANY);
                 return true;
             }
             String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
@@ -352,39 +366,66 @@ public final class WebServer implements AutoCloseable {
             try {
                 admission = security.admitWithoutBcrypt(authorization);
             } catch (RuntimeException e) {
-                fail(response, head, e, done);
+                x.fail(e);
                 return true;
             }
             if (admission != null) {
-                answer(request, response, head, admission, done);
-                return true;
+                answer(x, admission);
+            } else {
+                checkPassword(x, authorization);
+            }
+            return true;
+        }
+
+        private void checkPassword(Exchange x, String authorization) {
+            Object from = x.client();
+            if (!reserveBcrypt(from)) {
+                x.send(Map.of(), BCRYPT_BUSY);
+                return;
             }
             try {
                 bcrypt.execute(() -> {
                     long t0 = System.nanoTime();
                     try {
-                        answer(request, response, head, security.admit(authorization), done);
+                        answer(x, security.admit(authorization));
                     } catch (RuntimeException e) {
-                        fail(response, head, e, done);
+                        x.fail(e);
+                    } finally {
+                        releaseBcrypt(from);
                     }
                     restAfter(System.nanoTime() - t0);
                 });
             } catch (RejectedExecutionException e) {
-                send(response, head, Map.of(), BCRYPT_BUSY, done);
+                releaseBcrypt(from);
+                x.send(Map.of(), BCRYPT_BUSY);
             }
-            return true;
         }
 
-        private void answer(
-                Request request, Response response, boolean head, WebSecurity.Admission admission, Callback done) {
+        private boolean reserveBcrypt(Object from) {
+            int[] waiting = new int[1];
+            bcryptWaiting.compute(from, (k, n) -> {
+                waiting[0] = n == null ? 1 : n + 1;
+                return waiting[0] > BCRYPT_PER_ADDRESS ? n : Integer.valueOf(waiting[0]);
+            });
+            return waiting[0] <= BCRYPT_PER_ADDRESS;
+        }
+
+        private void releaseBcrypt(Object from) {
+            bcryptWaiting.computeIfPresent(from, (k, n) -> n <= 1 ? null : n - 1);
+        }
+
+        private void answer(Exchange x, WebSecurity.Admission admission) {
             Page.Reply reply;
-            Page page = pages.get(request.getHttpURI().getDecodedPath());
+            Request request = x.request;
+            // CONNECT and the like have no path: no page.
+            String path = request.getHttpURI().getDecodedPath();
             try {
+                Page page = path == null ? null : pages.get(path);
                 if (admission.refusal() != null) {
                     reply = admission.refusal();
                 } else if (page == null) {
                     reply = NOT_FOUND;
-                } else if (!head && !request.getMethod().equals("GET")) {
+                } else if (!x.head && !request.getMethod().equals("GET")) {
                     reply = METHOD_NOT_ALLOWED;
                 } else {
                     HttpFields fields = request.getHeaders();
@@ -394,10 +435,10 @@ public final class WebServer implements AutoCloseable {
                     }));
                 }
             } catch (IOException | RuntimeException e) {
-                fail(response, head, e, done);
+                x.fail(e);
                 return;
             }
-            send(response, head, admission.headers(), reply, done);
+            x.send(admission.headers(), reply);
         }
 
         /**
@@ -413,21 +454,59 @@ public final class WebServer implements AutoCloseable {
             }
         }
 
-        private static void fail(Response response, boolean head, Exception e, Callback done) {
-            LOG.warn("answering 500: {}", e.toString());
-            send(response, head, Map.of(), SERVER_ERROR, done);
-        }
+        /**
+         * One request and its one response: sending it gives back the request's place in the
+         * limit and arms the deadline for the client to take it; its completion, before Jetty
+         * hears of it (so before a pipelined next request is parsed), arms the next request's.
+         */
+        private final class Exchange {
+            final Request request;
+            final boolean head;
+            private final Response response;
+            private final Callback callback;
+            private final ConnectionMetaData meta;
+            private final AtomicBoolean sent = new AtomicBoolean();
 
-        private static void send(
-                Response response, boolean head, Map<String, String> extra, Page.Reply reply, Callback done) {
-            response.setStatus(reply.status());
-            HttpFields.Mutable h = response.getHeaders();
-            extra.forEach(h::put);
-            reply.headers().forEach(h::put);
-            h.put(HttpHeader.CONTENT_TYPE, reply.contentType());
-            // A HEAD gets the length a GET would get, and no body.
-            h.put(HttpHeader.CONTENT_LENGTH, reply.body().length);
-            response.write(true, head ? null : ByteBuffer.wrap(reply.body()), done);
+            Exchange(Request request, Response response, Callback callback) {
+                this.request = request;
+                this.response = response;
+                this.callback = callback;
+                this.meta = request.getConnectionMetaData();
+                this.head = request.getMethod().equals("HEAD");
+                deadlines.headReceived(meta);
+            }
+
+            /** The client's host: its IP address (any port), or its socket address when it has none. */
+            Object client() {
+                SocketAddress remote = meta.getRemoteSocketAddress();
+                return remote instanceof InetSocketAddress a && a.getAddress() != null
+                        ? a.getAddress()
+                        : String.valueOf(remote);
+            }
+
+            void fail(Exception e) {
+                LOG.warn("answering 500: {}", e.toString());
+                send(Map.of(), SERVER_ERROR);
+            }
+
+            void send(Map<String, String> extra, Page.Reply reply) {
+                if (!sent.compareAndSet(false, true)) {
+                    return;
+                }
+                inFlight.decrementAndGet();
+                deadlines.responseWritten(meta);
+                response.setStatus(reply.status());
+                HttpFields.Mutable h = response.getHeaders();
+                extra.forEach(h::put);
+                reply.headers().forEach(h::put);
+                h.put(HttpHeader.CONTENT_TYPE, reply.contentType());
+                // A HEAD gets the length a GET would get, and no body.
+                h.put(HttpHeader.CONTENT_LENGTH, reply.body().length);
+                response.write(
+                        true,
+                        head ? null : ByteBuffer.wrap(reply.body()),
+                        Callback.from(() -> deadlines.responseDone(meta), callback));
+            }
         }
 
         @Override
