@@ -41,6 +41,14 @@ import java.util.Set;
  *     hns3 {@code -Rx-N}/{@code -Tx-N}, igb/igc {@code -unused}, ixgbe {@code -rx-N} and
  *     ixgbevf {@code -rx-N}/{@code -tx-N} (2.6-era drivers). Should one appear, the words of
  *     its name decide, and rightly: rx a receive queue, tx transmit-only, unused control.</li>
+ * <li>ibmvnic (IBM Power vNIC) names its vectors after the VIO unit address of its device
+ *     ({@code /sys/devices/vio/30000003}), not the interface: {@code ibmvnic-%x} is the
+ *     command queue (its handler only schedules the CRQ work), {@code -tx%d} cleans transmit
+ *     completions, {@code -rx%d} polls receive (init_crq_queue, init_sub_crq_irqs). Before
+ *     5.2 (commit e56e2515669a) they were {@code ibmvnic}, {@code ibmvnic_tx} and
+ *     {@code ibmvnic_rx} on every device: nothing says whose, and they are left alone.</li>
+ * <li>ibmveth (PowerVM virtual Ethernet) has one vector, named after the interface, which
+ *     only schedules receive polling: transmit is a synchronous hypervisor call.</li>
  * <li>hv_netvsc (Hyper-V, Azure) requests no IRQ: its VMBus channels interrupt through the
  *     per-CPU hypervisor vector ({@code HYP} on x86, {@code Hyper-V VMbus} on arm64) that
  *     every VMBus device shares. Such a NIC has no group of its own; with accelerated
@@ -181,7 +189,11 @@ final class DriverTable {
         form("rvu_nicvf", "drivers/net/ethernet/marvell/octeontx2/nic/otx2_vf.c", "RVUVF%d AFVF Mbox", "RVUVF{n} AFVF Mbox", CONTROL, "RVUVF0 AFVF Mbox"),
         form("vif", "drivers/net/xen-netfront.c", "%s-rx", "{dev}-q{n}-rx", RECEIVE, "vif0-q0-rx"),
         form("vif", "drivers/net/xen-netfront.c", "%s-tx", "{dev}-q{n}-tx", TRANSMIT, "vif0-q0-tx"),
-        form("vif", "drivers/net/xen-netfront.c", "%s", "{if}", COMBINED, "eth0")
+        form("vif", "drivers/net/xen-netfront.c", "%s", "{if}", COMBINED, "eth0"),
+        form("ibmvnic", "drivers/net/ethernet/ibm/ibmvnic.c", "ibmvnic-%x-rx%d", "ibmvnic-{dev}-rx{n}", RECEIVE, "ibmvnic-30000003-rx0"),
+        form("ibmvnic", "drivers/net/ethernet/ibm/ibmvnic.c", "ibmvnic-%x-tx%d", "ibmvnic-{dev}-tx{n}", TRANSMIT, "ibmvnic-30000003-tx0"),
+        form("ibmvnic", "drivers/net/ethernet/ibm/ibmvnic.c", "ibmvnic-%x", "ibmvnic-{dev}", CONTROL, "ibmvnic-30000003"),
+        form("ibmveth", "drivers/net/ethernet/ibm/ibmveth.c", "%s (netdev->name)", "{if}", RECEIVE, "env2")
     );
     // spotless:on
 

@@ -59,6 +59,11 @@ public record IrqForm(String driver, String source, String format, String templa
         return template.contains("{if}");
     }
 
+    /** Whether the name says whose it is by the bus device (virtio2, vif0, a VIO unit address). */
+    boolean namesDevice() {
+        return template.contains("{dev}");
+    }
+
     /**
      * This form as a pattern for the NIC's names; {@code anyInterface} lets {@code {if}} stand
      * for any name (to recognise another interface's vector, or a name the interface had when

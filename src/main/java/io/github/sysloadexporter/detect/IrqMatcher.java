@@ -157,6 +157,11 @@ public final class IrqMatcher {
                 return "action " + action + " is " + c.form().driver() + "'s "
                         + c.form().template() + " of " + nic.name();
             }
+            // ibmvnic-30000003-rx0: the VIO unit address inside the name, not at its start
+            if (c.form().namesDevice() && c.match(action).isPresent()) {
+                return "action " + action + " is " + c.form().driver() + "'s "
+                        + c.form().template() + " of device " + nic.busDevice().orElse("?");
+            }
         }
         return null;
     }

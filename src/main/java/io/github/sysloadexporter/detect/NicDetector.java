@@ -25,6 +25,12 @@ public final class NicDetector {
 
     /** Directory name of a Xen network frontend: vif-N, whose vectors are named vifN-qK-rx. */
     private static final Pattern XEN_VIF = Pattern.compile("vif-(\\d+)");
+    /**
+     * A device of IBM Power's VIO bus: /sys/devices/vio/30000003, its unit address in hex
+     * (arch/powerpc/platforms/pseries/vio.c, dev_set_name "%x"), which ibmvnic names its
+     * vectors after.
+     */
+    private static final Pattern VIO_UNIT = Pattern.compile("\\p{XDigit}{1,8}");
     /** Directory name of a PCI function: domain (4 or more hex digits, VMD uses 5), bus, slot, function. */
     static final Pattern PCI_FUNCTION = Pattern.compile("\\p{XDigit}{4,}:\\p{XDigit}{2}:\\p{XDigit}{2}\\.[0-7]");
 
@@ -161,6 +167,7 @@ public final class NicDetector {
         Optional<String> driver = driver(target);
         Optional<String> busDevice = Optional.empty();
         Path pciFunction = null;
+        boolean vio = false;
         Matcher vif = XEN_VIF.matcher(leaf);
         if (vif.matches()) {
             busDevice = Optional.of("vif" + vif.group(1));
@@ -174,6 +181,9 @@ public final class NicDetector {
             }
         } else if (PCI_FUNCTION.matcher(leaf).matches()) {
             pciFunction = target;
+        } else if (VIO_UNIT.matcher(leaf).matches() && isVioBus(target.getParent())) {
+            busDevice = Optional.of(leaf);
+            vio = true;
         }
         Optional<String> pci =
                 Optional.ofNullable(pciFunction).map(p -> p.getFileName().toString());
@@ -181,13 +191,25 @@ public final class NicDetector {
 
         StringBuilder why = new StringBuilder("device link -> ").append(SysfsTree.relative(sysfs, target));
         driver.ifPresent(d -> why.append(", driver ").append(d));
-        busDevice.ifPresent(v -> why.append(v.startsWith("vif") ? ", Xen vif " : ", virtio device ")
-                .append(v));
+        String busKind = vio ? ", VIO device " : null;
+        busDevice.ifPresent(
+                v -> why.append(busKind != null ? busKind : v.startsWith("vif") ? ", Xen vif " : ", virtio device ")
+                        .append(v));
         pci.ifPresent(p -> why.append(", PCI function ").append(p));
         if (pciFunction != null) {
             why.append(msi.isEmpty() ? ", no MSI vectors" : ", MSI IRQs " + new TreeSet<>(msi));
         }
         return new Nic(name, driver, busDevice, pci, msi, Set.of(), why.toString());
+    }
+
+    /** /sys/devices/vio, the parent of every VIO device. */
+    private static boolean isVioBus(Path dir) {
+        return dir != null
+                && dir.getFileName() != null
+                && dir.getFileName().toString().equals("vio")
+                && dir.getParent() != null
+                && dir.getParent().getFileName() != null
+                && dir.getParent().getFileName().toString().equals("devices");
     }
 
     /** An interface's phys_port_name, if its driver has one (the read fails with EOPNOTSUPP otherwise). */

@@ -106,6 +106,8 @@ class FixtureHostsTest {
         nic-intel-split      | ens3f0      | 60-63
         nic-intel-old        | ens5        | 27-30
         nic-hns3-old         | enp125s0f0  | 41-48
+        nic-ibm-powervm      | env3        | 258-259
+        nic-ibm-powervm      | env2        | 20
         """)
     void receiveLinesAsTheDriverSourceSays(String host, String nicName, String expected) throws Exception {
         // a switchdev representor is not a NIC to watch: its traffic is its VF's or SF's

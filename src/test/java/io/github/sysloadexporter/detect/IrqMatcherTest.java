@@ -56,6 +56,29 @@ class IrqMatcherTest {
                 chosen.why());
     }
 
+    /**
+     * ibmvnic (IBM Power vNIC) names its vectors after the VIO unit address of its device:
+     * its receive sub-CRQs are env3's receive lines, its transmit ones and its command queue
+     * are env3's but not receive; another vNIC's lines, and the names of kernels before 5.2
+     * that say no device, are not env3's at all.
+     */
+    @Test
+    void ibmvnicReceiveQueuesByTheVioUnitAddress() throws IOException {
+        Nic env3 = NicDetector.scan(Fixtures.sysfs("nic-ibm-powervm")).nics().stream()
+                .filter(n -> n.name().equals("env3"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(Optional.of("30000003"), env3.busDevice());
+        assertTrue(env3.why().contains("VIO device 30000003"), env3.why());
+        Interrupts interrupts = twoCpus(
+                line("21", c(3, 0), "XIVE-IRQ 4115 Edge", "ibmvnic-30000003"),
+                line("256", c(500, 0), "XIVE-IRQ 4352 Edge", "ibmvnic-30000003-tx0"),
+                line("258", c(900, 0), "XIVE-IRQ 4354 Edge", "ibmvnic-30000003-rx0"),
+                line("262", c(800, 0), "XIVE-IRQ 4358 Edge", "ibmvnic-30000004-rx0"),
+                line("263", c(700, 0), "XIVE-IRQ 4359 Edge", "ibmvnic_rx"));
+        assertEquals(Map.of("21", false, "256", false, "258", true), verdicts(env3, interrupts));
+    }
+
     @Test
     void mlx5CompletionVectorsButNotItsAsyncVector() throws IOException {
         Nic mlx5 = NicDetector.scan(Fixtures.sysfs("metal-64cpu")).nics().get(1);
