@@ -3,6 +3,7 @@ package io.github.sysloadexporter.cli;
 import io.github.sysloadexporter.detect.DetectionReport;
 import io.github.sysloadexporter.detect.DiskDetector;
 import io.github.sysloadexporter.detect.DiskScan;
+import io.github.sysloadexporter.detect.Excluded;
 import io.github.sysloadexporter.detect.IrqChoice;
 import io.github.sysloadexporter.detect.IrqMatcher;
 import io.github.sysloadexporter.detect.NicDetector;
@@ -10,7 +11,9 @@ import io.github.sysloadexporter.metrics.BuildInfo;
 import io.github.sysloadexporter.procfs.Interrupts;
 import io.github.sysloadexporter.procfs.ProcFs;
 import io.github.sysloadexporter.procfs.ProcfsFormatException;
+import io.github.sysloadexporter.sysload.Sampler;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,7 +47,7 @@ final class Info {
         DetectedTargets targets = new DetectedTargets(c.sysfs(), c.nics(), c.disks());
         Interrupts before = proc.interrupts();
         if (c.nics().isEmpty() && c.disks().isEmpty()) {
-            out.append(DetectionReport.render(NicDetector.scan(c.sysfs()), before, DiskDetector.scan(c.sysfs())));
+            out.append(DetectionReport.render(NicDetector.scan(c.sysfs()), before, disks(c.sysfs())));
         } else {
             out.append("Network interfaces").append(c.nics().isEmpty() ? " (detected):\n" : " (given with -i):\n");
             if (c.nics().isEmpty()) {
@@ -107,5 +110,14 @@ final class Info {
 
     private static void line(StringBuilder out, String key, String value) {
         out.append("  ").append(String.format("%-20s", key)).append(value).append('\n');
+    }
+
+    /** The disk scan, or, when block/ cannot be listed (a container's sysfs), why no disk is watched. */
+    private static DiskScan disks(Path sysfs) {
+        try {
+            return DiskDetector.scan(sysfs);
+        } catch (IOException e) {
+            return new DiskScan(List.of(), List.of(new Excluded("block/", "cannot be listed: " + Sampler.describe(e))));
+        }
     }
 }

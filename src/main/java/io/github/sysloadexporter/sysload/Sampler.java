@@ -400,7 +400,7 @@ public final class Sampler implements AutoCloseable {
     }
 
     /** One line that names the file: a NoSuchFileException's message is the bare path. */
-    static String describe(Exception e) {
+    public static String describe(Exception e) {
         if (e instanceof NoSuchFileException n) {
             return n.getFile() + ": no such file";
         }

@@ -152,6 +152,15 @@ class ProcessIT {
         assertTrue(r.out().contains("Warnings:\n  -i eht0: no interface of that name"), r.out());
         assertTrue(r.out().contains("  -b vdb: no block device of that name"), r.out());
         assertFalse(r.out().contains("-i eth0:"), r.out());
+
+        // a sysfs without block/ (a container's, this fixture's): no disk, and why, not a trace
+        String powervm = Fixtures.sysfs("nic-ibm-powervm").toString();
+        r = run("--info", "--path.procfs", Fixtures.procfs("nic-ibm-powervm").toString(), "--path.sysfs", powervm);
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(
+                r.out().contains("  block/: not watched, cannot be listed: " + powervm + "/block: no such file"),
+                r.out());
+        assertTrue(r.out().matches("(?s).*IRQ 258 ibmvnic-30000003-rx0: chosen.*"), r.out());
     }
 
     /**
