@@ -148,7 +148,7 @@ public final class WebServer implements AutoCloseable {
         connector.addBean(new GiveBack(scheduler, System::gc));
         server.addConnector(connector);
         server.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
-        server.setHandler(new Routes(pages, security, limits.maxRequests(), deadlines));
+        server.setHandler(new Routes(pages, security, limits.maxRequests(), deadlines, scheduler));
         server.setStopTimeout(1000);
         try {
             server.start();
@@ -337,20 +337,35 @@ public final class WebServer implements AutoCloseable {
         private static final Page.Reply BCRYPT_BUSY =
                 Page.Reply.text(503, "503 too many password checks at once, try again\n");
 
+        /**
+         * A check refused for want of room is answered this much later: answered at once, a
+         * client that sends wrong passwords in a loop would come back thousands of times a
+         * second (TLS and parsing cost more than the bcrypt it cannot get); waiting costs a
+         * timer entry, and its place in the request limit is given back meanwhile.
+         */
+        static final long BUSY_DELAY_MILLIS = 1000;
+
         private final Map<String, Page> pages;
         private final WebSecurity security;
         private final int maxRequests;
         private final Deadlines deadlines;
+        private final Scheduler scheduler;
         private final ThreadPoolExecutor bcrypt;
         private final AtomicInteger inFlight = new AtomicInteger();
         private final ConcurrentHashMap<Object, Integer> bcryptWaiting = new ConcurrentHashMap<>();
 
-        Routes(Map<String, Page> pages, WebSecurity security, int maxRequests, Deadlines deadlines) {
+        Routes(
+                Map<String, Page> pages,
+                WebSecurity security,
+                int maxRequests,
+                Deadlines deadlines,
+                Scheduler scheduler) {
             super(InvocationType.NON_BLOCKING);
             this.pages = Map.copyOf(pages);
             this.security = security;
             this.maxRequests = maxRequests;
             this.deadlines = deadlines;
+            this.scheduler = scheduler;
             this.bcrypt = SideThreads.pool("sysload-bcrypt", new ArrayBlockingQueue<>(BCRYPT_QUEUE));
         }
 
@@ -380,7 +395,7 @@ public final class WebServer implements AutoCloseable {
         private void checkPassword(Exchange x, String authorization) {
             Object from = x.client();
             if (!reserveBcrypt(from)) {
-                x.send(Map.of(), BCRYPT_BUSY);
+                refuseLater(x);
                 return;
             }
             try {
@@ -397,8 +412,13 @@ public final class WebServer implements AutoCloseable {
                 });
             } catch (RejectedExecutionException e) {
                 releaseBcrypt(from);
-                x.send(Map.of(), BCRYPT_BUSY);
+                refuseLater(x);
             }
+        }
+
+        private void refuseLater(Exchange x) {
+            x.release();
+            scheduler.schedule(() -> x.send(Map.of(), BCRYPT_BUSY), BUSY_DELAY_MILLIS, TimeUnit.MILLISECONDS);
         }
 
         private boolean reserveBcrypt(Object from) {
@@ -466,6 +486,7 @@ public final class WebServer implements AutoCloseable {
             private final Callback callback;
             private final ConnectionMetaData meta;
             private final AtomicBoolean sent = new AtomicBoolean();
+            private final AtomicBoolean released = new AtomicBoolean();
 
             Exchange(Request request, Response response, Callback callback) {
                 this.request = request;
@@ -489,11 +510,18 @@ public final class WebServer implements AutoCloseable {
                 send(Map.of(), SERVER_ERROR);
             }
 
+            /** Gives back the request's place in the limit (once): it is no longer being handled. */
+            void release() {
+                if (released.compareAndSet(false, true)) {
+                    inFlight.decrementAndGet();
+                }
+            }
+
             void send(Map<String, String> extra, Page.Reply reply) {
                 if (!sent.compareAndSet(false, true)) {
                     return;
                 }
-                inFlight.decrementAndGet();
+                release();
                 deadlines.responseWritten(meta);
                 response.setStatus(reply.status());
                 HttpFields.Mutable h = response.getHeaders();
