@@ -18,7 +18,7 @@ class GiveBackTest {
 
         @Override
         public Task schedule(Runnable task, long delay, TimeUnit units) {
-            assertEquals(WebServer.GiveBack.DELAY_MILLIS, units.toMillis(delay));
+            assertEquals(GiveBack.DELAY_MILLIS, units.toMillis(delay));
             due.add(task);
             return () -> due.remove(task);
         }
@@ -32,7 +32,7 @@ class GiveBackTest {
 
     final Later later = new Later();
     final AtomicInteger collections = new AtomicInteger();
-    final WebServer.GiveBack giveBack = new WebServer.GiveBack(later, collections::incrementAndGet);
+    final GiveBack giveBack = new GiveBack(later, collections::incrementAndGet);
 
     void open(int n) {
         for (int i = 0; i < n; i++) {
@@ -49,8 +49,8 @@ class GiveBackTest {
     @Test
     void everydayTrafficNeverCollects() {
         for (int round = 0; round < 50; round++) {
-            open(WebServer.GiveBack.CROWD - 1);
-            close(WebServer.GiveBack.CROWD - 1);
+            open(GiveBack.CROWD - 1);
+            close(GiveBack.CROWD - 1);
         }
         assertEquals(0, later.due.size());
         assertEquals(0, collections.get());
