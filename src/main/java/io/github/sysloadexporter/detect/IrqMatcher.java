@@ -101,12 +101,9 @@ public final class IrqMatcher {
     }
 
     /**
-     * Whether a line may be the NIC's, by the same ties {@link #classify} uses: cheap enough to
-     * decide, while /proc/interrupts is read, which lines keep their counts.
-     */
-    /**
-     * Whether a line may be one of these NICs', as an {@link IrqFilter} for reading
-     * /proc/interrupts: each NIC's forms are compiled once, here, not per line.
+     * Whether a line may be one of these NICs', by the same ties {@link #classify} uses, as an
+     * {@link IrqFilter} for reading /proc/interrupts (which lines keep their counts): each NIC's
+     * forms are compiled once, here, not per line.
      */
     public static IrqFilter tiedTo(List<Nic> nics) {
         List<NicForms> all = new ArrayList<>(nics.size());
