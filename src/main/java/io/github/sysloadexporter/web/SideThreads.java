@@ -7,9 +7,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Threads for the server's CPU-heavy steps (bcrypt, TLS handshakes), apart from the selector
- * and Jetty's pool so that a crowd of them never delays a scrape's read. At most half the CPUs
- * (one of two) work at once, so such a crowd costs that much and no more; the threads end when
- * idle, so an idle exporter has none.
+ * and Jetty's pool so that a crowd of them never delays a scrape's read. Each pool has at most
+ * half the CPUs (one of two), so a crowd of one kind costs that much and no more (a crowd of
+ * both kinds at once can take them all); the threads end when idle, so an idle exporter has
+ * none.
  */
 final class SideThreads {
     private static final long KEEP_ALIVE_SECONDS = 30;
