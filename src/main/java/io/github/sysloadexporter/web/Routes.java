@@ -201,6 +201,7 @@ final class Routes extends Handler.Abstract {
         private final ConnectionMetaData meta;
         private final AtomicBoolean sent = new AtomicBoolean();
         private final AtomicBoolean released = new AtomicBoolean();
+        private boolean completed; // under this: the response was taken
 
         Exchange(Request request, Response response, Callback callback) {
             this.request = request;
@@ -236,7 +237,6 @@ final class Routes extends Handler.Abstract {
                 return;
             }
             release();
-            deadlines.responseWritten(meta);
             response.setStatus(reply.status());
             HttpFields.Mutable h = response.getHeaders();
             extra.forEach(h::put);
@@ -244,10 +244,20 @@ final class Routes extends Handler.Abstract {
             h.put(HttpHeader.CONTENT_TYPE, reply.contentType());
             // A HEAD gets the length a GET would get, and no body.
             h.put(HttpHeader.CONTENT_LENGTH, reply.body().length);
-            response.write(
-                    true,
-                    head ? null : ByteBuffer.wrap(reply.body()),
-                    Callback.from(() -> deadlines.responseDone(meta), callback));
+            response.write(true, head ? null : ByteBuffer.wrap(reply.body()), Callback.from(this::done, callback));
+            // Most responses are taken whole by the socket inside write(): then done() has armed
+            // the next request's deadline already, and a timer entry per scrape is saved.
+            synchronized (this) {
+                if (!completed) {
+                    deadlines.responseWritten(meta);
+                }
+            }
+        }
+
+        /** The response is taken: the next request's deadline, never overtaken by the response's. */
+        private synchronized void done() {
+            completed = true;
+            deadlines.responseDone(meta);
         }
     }
 
