@@ -150,14 +150,14 @@ public final class IrqMatcher {
                     + nic.pciAddress().get();
         }
         for (NicForms.Compiled c : forms.exact()) {
-            if (c.form().namesInterface() && c.match(action).isPresent()) {
+            // ena's {if}-Tx-Rx-{n}; ibmvnic-{dev}-rx{n}, the VIO unit address inside the name
+            if ((c.form().namesInterface() || c.form().namesDevice())
+                    && c.match(action).isPresent()) {
+                String whose = c.form().namesInterface()
+                        ? nic.name()
+                        : "device " + nic.busDevice().orElseThrow();
                 return "action " + action + " is " + c.form().driver() + "'s "
-                        + c.form().template() + " of " + nic.name();
-            }
-            // ibmvnic-30000003-rx0: the VIO unit address inside the name, not at its start
-            if (c.form().namesDevice() && c.match(action).isPresent()) {
-                return "action " + action + " is " + c.form().driver() + "'s "
-                        + c.form().template() + " of device " + nic.busDevice().orElse("?");
+                        + c.form().template() + " of " + whose;
             }
         }
         return null;

@@ -166,13 +166,15 @@ public final class NicDetector {
         String leaf = target.getFileName().toString();
         Optional<String> driver = driver(target);
         Optional<String> busDevice = Optional.empty();
+        String busKind = null; // how --info names the bus device
         Path pciFunction = null;
-        boolean vio = false;
         Matcher vif = XEN_VIF.matcher(leaf);
         if (vif.matches()) {
             busDevice = Optional.of("vif" + vif.group(1));
+            busKind = "Xen vif";
         } else if (VIRTIO.matcher(leaf).matches()) {
             busDevice = Optional.of(leaf);
+            busKind = "virtio device";
             // virtio-pci puts virtioN under its PCI function; virtio-mmio does not
             Path parent = target.getParent();
             if (parent != null
@@ -181,9 +183,10 @@ public final class NicDetector {
             }
         } else if (PCI_FUNCTION.matcher(leaf).matches()) {
             pciFunction = target;
-        } else if (VIO_UNIT.matcher(leaf).matches() && isVioBus(target.getParent())) {
+        } else if (VIO_UNIT.matcher(leaf).matches()
+                && SysfsTree.relative(sysfs, target.getParent()).equals("devices/vio")) {
             busDevice = Optional.of(leaf);
-            vio = true;
+            busKind = "VIO device";
         }
         Optional<String> pci =
                 Optional.ofNullable(pciFunction).map(p -> p.getFileName().toString());
@@ -191,25 +194,14 @@ public final class NicDetector {
 
         StringBuilder why = new StringBuilder("device link -> ").append(SysfsTree.relative(sysfs, target));
         driver.ifPresent(d -> why.append(", driver ").append(d));
-        String busKind = vio ? ", VIO device " : null;
-        busDevice.ifPresent(
-                v -> why.append(busKind != null ? busKind : v.startsWith("vif") ? ", Xen vif " : ", virtio device ")
-                        .append(v));
+        if (busKind != null) {
+            why.append(", ").append(busKind).append(' ').append(busDevice.orElseThrow());
+        }
         pci.ifPresent(p -> why.append(", PCI function ").append(p));
         if (pciFunction != null) {
             why.append(msi.isEmpty() ? ", no MSI vectors" : ", MSI IRQs " + new TreeSet<>(msi));
         }
         return new Nic(name, driver, busDevice, pci, msi, Set.of(), why.toString());
-    }
-
-    /** /sys/devices/vio, the parent of every VIO device. */
-    private static boolean isVioBus(Path dir) {
-        return dir != null
-                && dir.getFileName() != null
-                && dir.getFileName().toString().equals("vio")
-                && dir.getParent() != null
-                && dir.getParent().getFileName() != null
-                && dir.getParent().getFileName().toString().equals("devices");
     }
 
     /** An interface's phys_port_name, if its driver has one (the read fails with EOPNOTSUPP otherwise). */
