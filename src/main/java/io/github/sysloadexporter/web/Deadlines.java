@@ -8,9 +8,9 @@ import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * The request deadline: armed when a connection opens (so it covers the TLS handshake), when
- * a response is written (the client must take it within the request timeout: one that
- * stops reading would otherwise hold its connection for as long as it reads a little every
- * idle timeout) and when it is done (then after the idle timeout too, for the next request);
+ * a response is written and the socket did not take it whole (the client must take it within
+ * the request timeout: one that stops reading would otherwise hold its connection for as long
+ * as it reads a little every idle timeout) and when it is done (then after the idle timeout too, for the next request);
  * disarmed while a request is handled. When it fires the connection is closed, whatever the
  * client is still trickling in or taking: an idle timeout alone is reset by every byte.
  */

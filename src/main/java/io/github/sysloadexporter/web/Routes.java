@@ -136,12 +136,11 @@ final class Routes extends Handler.Abstract {
     }
 
     private boolean reserveBcrypt(Object from) {
-        int[] waiting = new int[1];
-        bcryptWaiting.compute(from, (k, n) -> {
-            waiting[0] = n == null ? 1 : n + 1;
-            return waiting[0] > BCRYPT_PER_ADDRESS ? n : Integer.valueOf(waiting[0]);
-        });
-        return waiting[0] <= BCRYPT_PER_ADDRESS;
+        if (bcryptWaiting.merge(from, 1, Integer::sum) <= BCRYPT_PER_ADDRESS) {
+            return true;
+        }
+        releaseBcrypt(from);
+        return false;
     }
 
     private void releaseBcrypt(Object from) {
@@ -190,8 +189,9 @@ final class Routes extends Handler.Abstract {
 
     /**
      * One request and its one response: sending it gives back the request's place in the
-     * limit and arms the deadline for the client to take it; its completion, before Jetty
-     * hears of it (so before a pipelined next request is parsed), arms the next request's.
+     * limit and, if the socket did not take it whole, arms the deadline for the client to take
+     * it; its completion, before Jetty hears of it (so before a pipelined next request is
+     * parsed), arms the next request's.
      */
     private final class Exchange {
         final Request request;
