@@ -1,5 +1,6 @@
 package io.github.sysloadexporter.cli;
 
+import io.github.sysloadexporter.detect.DetectedTargets;
 import io.github.sysloadexporter.metrics.BuildInfo;
 import io.github.sysloadexporter.metrics.Pages;
 import io.github.sysloadexporter.metrics.SysloadCollector;

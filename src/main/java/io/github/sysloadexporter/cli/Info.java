@@ -1,17 +1,19 @@
 package io.github.sysloadexporter.cli;
 
+import io.github.sysloadexporter.detect.DetectedTargets;
 import io.github.sysloadexporter.detect.DetectionReport;
 import io.github.sysloadexporter.detect.DiskDetector;
 import io.github.sysloadexporter.detect.DiskScan;
 import io.github.sysloadexporter.detect.Excluded;
+import io.github.sysloadexporter.detect.GivenNic;
 import io.github.sysloadexporter.detect.IrqChoice;
-import io.github.sysloadexporter.detect.IrqMatcher;
 import io.github.sysloadexporter.detect.NicDetector;
 import io.github.sysloadexporter.metrics.BuildInfo;
+import io.github.sysloadexporter.procfs.FileErrors;
 import io.github.sysloadexporter.procfs.Interrupts;
 import io.github.sysloadexporter.procfs.ProcFs;
 import io.github.sysloadexporter.procfs.ProcfsFormatException;
-import io.github.sysloadexporter.sysload.Sampler;
+import io.github.sysloadexporter.sysload.CpuGroup;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -50,9 +52,9 @@ final class Info {
             out.append(DetectionReport.render(NicDetector.scan(c.sysfs()), before, disks(c.sysfs())));
         } else {
             out.append("Network interfaces").append(c.nics().isEmpty() ? " (detected):\n" : " (given with -i):\n");
+            targets.rescanNics();
             if (c.nics().isEmpty()) {
-                targets.nics()
-                        .receiveIrqs(before)
+                targets.nicReceiveLines(before)
                         .forEach((nic, irqs) -> out.append("  ")
                                 .append(nic)
                                 .append(": receive IRQs ")
@@ -60,7 +62,7 @@ final class Info {
                                 .append('\n'));
             }
             for (String name : c.nics()) {
-                List<IrqChoice> irqs = IrqMatcher.explicitIrqs(c.sysfs(), name, before);
+                List<IrqChoice> irqs = GivenNic.resolve(c.sysfs(), name).receiveIrqs(before);
                 out.append("  ").append(name).append(irqs.isEmpty() ? ": no IRQ line matches\n" : ":\n");
                 for (IrqChoice i : irqs) {
                     out.append("    IRQ ")
@@ -73,10 +75,8 @@ final class Info {
                 }
             }
             out.append("Block devices").append(c.disks().isEmpty() ? " (detected):\n" : " (given with -b):\n");
-            DiskScan disks = c.disks().isEmpty()
-                    ? DiskDetector.scan(c.sysfs())
-                    : new DiskScan(DiskDetector.explicit(c.disks()), List.of());
-            disks.disks()
+            targets.diskScan()
+                    .disks()
                     .forEach(d -> out.append("  ")
                             .append(d.name())
                             .append(": ")
@@ -90,12 +90,12 @@ final class Info {
         out.append("CPUs serving receive interrupts (growth over ")
                 .append(WATCH_MILLIS)
                 .append(" ms):\n");
-        Map<String, Set<String>> nics = targets.nics().receiveIrqs(after);
+        Map<String, Set<String>> nics = targets.nicReceiveLines(after);
         if (nics.isEmpty()) {
             out.append("  no NIC watched: si_cpu is the all-CPU figure\n");
         }
         for (Map.Entry<String, Set<String>> nic : nics.entrySet()) {
-            Set<Integer> cpus = targets.servingCpus(before, after, nic.getValue());
+            Set<Integer> cpus = CpuGroup.busyCpus(before, after, nic.getValue());
             out.append("  ")
                     .append(nic.getKey())
                     .append(": ")
@@ -117,7 +117,8 @@ final class Info {
         try {
             return DiskDetector.scan(sysfs);
         } catch (IOException e) {
-            return new DiskScan(List.of(), List.of(new Excluded("block/", "cannot be listed: " + Sampler.describe(e))));
+            return new DiskScan(
+                    List.of(), List.of(new Excluded("block/", "cannot be listed: " + FileErrors.describe(e))));
         }
     }
 }

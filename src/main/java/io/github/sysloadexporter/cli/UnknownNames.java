@@ -2,10 +2,10 @@ package io.github.sysloadexporter.cli;
 
 import io.github.sysloadexporter.detect.DiskDetector;
 import io.github.sysloadexporter.detect.DiskScan;
-import io.github.sysloadexporter.detect.IrqMatcher;
-import io.github.sysloadexporter.detect.NicDetector;
+import io.github.sysloadexporter.detect.GivenNic;
 import io.github.sysloadexporter.procfs.DiskStat;
 import io.github.sysloadexporter.procfs.Interrupts;
+import io.github.sysloadexporter.procfs.IrqFilter;
 import io.github.sysloadexporter.procfs.ProcFs;
 import io.github.sysloadexporter.procfs.ProcfsFormatException;
 import java.io.IOException;
@@ -28,15 +28,13 @@ final class UnknownNames {
         if (!c.nics().isEmpty()) {
             Interrupts irqs = null;
             try {
-                irqs = proc.interrupts((irq, actions) -> false); // names only, no counts
+                irqs = proc.interrupts(IrqFilter.NONE);
             } catch (IOException | ProcfsFormatException e) {
                 // unreadable: only sysfs can vouch for the names
             }
             boolean readable = irqs != null;
             for (String name : c.nics()) {
-                // a name that is no interface selects the lines it is part of, as -i does
-                if (!NicDetector.isInterface(c.sysfs(), name)
-                        && (irqs == null || IrqMatcher.patternIrqs(name, irqs).isEmpty())) {
+                if (namesNothing(c, name, irqs)) {
                     out.add("-i " + name + ": no interface of that name in "
                             + c.sysfs().resolve("class/net")
                             + (readable
@@ -72,5 +70,13 @@ final class UnknownNames {
             }
         }
         return out;
+    }
+
+    private static boolean namesNothing(Config c, String name, Interrupts irqs) {
+        try {
+            return GivenNic.resolve(c.sysfs(), name).namesNothing(irqs);
+        } catch (IOException e) {
+            return false; // an interface, though one that cannot be described: the sampler says so
+        }
     }
 }

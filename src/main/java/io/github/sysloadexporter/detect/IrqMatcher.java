@@ -1,37 +1,27 @@
 package io.github.sysloadexporter.detect;
 
 import io.github.sysloadexporter.procfs.Interrupts;
-import io.github.sysloadexporter.procfs.IrqFilter;
 import io.github.sysloadexporter.procfs.IrqLine;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Ties /proc/interrupts lines to a NIC and keeps those of its receive path: the CPUs that take
  * them do the NIC's receive softirq work, which is what {@code si_cpu} measures.
+ *
+ * <p>A line is classified in three stages, each with a name of its own: each action name tied
+ * to the NIC is read as an {@link ActionKind} (by its driver's row in {@link DriverTable}, else
+ * by its words, {@link ActionWords}); the line, with its strongest kind, is a {@link TiedLine};
+ * the NIC's lines weighed together (a bare name beside queue vectors, upper and lower halves of
+ * notification blocks) end as an {@link IrqChoice}, receive or not, with why.
  */
 public final class IrqMatcher {
     /** What may follow an interface name in a per-queue action name: eth0-rx-0, eth0_q1, eno1@... */
     private static final String NAME_SEPARATORS = "-_@.";
-    /** Splits an action name into word parts, so that "tx" is found as a word and not in "TxRx". */
-    private static final Pattern WORD_SPLIT = Pattern.compile("[-_@.:\\s]");
-    /** Words of control vectors in the drivers' own names (see DriverTable). */
-    private static final Pattern CONTROL_WORD =
-            Pattern.compile("config|ctrl|control|event|async\\d*|cmd|pages|misc|mbx|mailbox|mgmnt|mgmt|err|error|notify"
-                    + "|lsc|exn|admin\\d*|adminq|qerr|ptp|fdir|unused|aeq|sp");
-    /** Words of combined queues: TxRx, Tx-Rx split into two words is caught by rx and tx together. */
-    private static final Pattern COMBINED_WORD = Pattern.compile("txrx|rxtx|combined|fp|trx|virtqueues");
-
-    private static final Pattern RX_WORD = Pattern.compile("rx\\d*|input|rxq\\d*");
-    private static final Pattern TX_WORD = Pattern.compile("tx\\d*|output|txq\\d*|xdp");
 
     private IrqMatcher() {}
 
@@ -51,87 +41,11 @@ public final class IrqMatcher {
      */
     public static List<IrqChoice> classify(Nic nic, Interrupts interrupts) {
         NicForms forms = new NicForms(nic);
-        List<Finding> findings = new ArrayList<>();
+        List<TiedLine> tied = new ArrayList<>();
         for (IrqLine line : interrupts.lines()) {
-            find(forms, line).ifPresent(findings::add);
+            find(forms, line).ifPresent(tied::add);
         }
-        return resolve(findings);
-    }
-
-    /**
-     * The receive lines for an explicit {@code -i} name. A name that is an interface in
-     * {@code class/net} is resolved like a detected NIC; any other name is a pattern.
-     */
-    public static List<IrqChoice> explicitIrqs(Path sysfs, String name, Interrupts interrupts) throws IOException {
-        if (NicDetector.isInterface(sysfs, name)) {
-            return receiveIrqs(NicDetector.describeWithSiblings(sysfs, name), interrupts);
-        }
-        return patternIrqs(name, interrupts);
-    }
-
-    /**
-     * The lines with an action containing {@code pattern}, a {@code -i} name that is no
-     * interface (the original's style, e.g. {@code virtio2-input}), as the original selected
-     * them: without the transmit/control filter, since the operator chose it.
-     */
-    public static List<IrqChoice> patternIrqs(String pattern, Interrupts interrupts) {
-        List<IrqChoice> choices = new ArrayList<>();
-        for (IrqLine line : interrupts.lines()) {
-            String action = actionContaining(pattern, line.actions());
-            if (action != null) {
-                choices.add(new IrqChoice(
-                        line.irq(),
-                        line.actions(),
-                        true,
-                        "action " + action + " contains the given name " + pattern
-                                + " (not an interface: matched as the original did)"));
-            }
-        }
-        return choices;
-    }
-
-    /** The first of the actions that contains the {@code -i} pattern, or null: the original's rule. */
-    public static String actionContaining(String pattern, List<String> actions) {
-        for (String action : actions) {
-            if (action.contains(pattern)) {
-                return action;
-            }
-        }
-        return null;
-    }
-
-    /**
-     * Whether a line may be one of these NICs', by the same ties {@link #classify} uses, as an
-     * {@link IrqFilter} for reading /proc/interrupts (which lines keep their counts): each NIC's
-     * forms are compiled once, here, not per line.
-     */
-    public static IrqFilter tiedTo(List<Nic> nics) {
-        List<NicForms> all = new ArrayList<>(nics.size());
-        for (Nic nic : nics) {
-            all.add(new NicForms(nic));
-        }
-        return (irq, actions) -> {
-            for (NicForms forms : all) {
-                if (mayBelong(forms, irq, actions)) {
-                    return true;
-                }
-            }
-            return false;
-        };
-    }
-
-    static boolean mayBelong(NicForms forms, String irq, List<String> actions) {
-        Nic nic = forms.nic();
-        Optional<Integer> number = irqNumber(irq);
-        if (number.isPresent() && nic.msiIrqs().contains(number.get())) {
-            return true;
-        }
-        for (String action : actions) {
-            if (tie(forms, action) != null) {
-                return true;
-            }
-        }
-        return false;
+        return resolve(tied);
     }
 
     /** Why the action is the NIC's, or null if nothing ties it. */
@@ -164,12 +78,9 @@ public final class IrqMatcher {
     }
 
     /** A line tied to the NIC, before the kinds that depend on the NIC's other lines are decided. */
-    private record Finding(IrqLine line, String tie, IrqForm.Kind kind, IrqForm form, int number, String why) {}
+    private record TiedLine(IrqLine line, String tie, IrqForm.Kind kind, IrqForm form, int number, String why) {}
 
-    /** What one action name of the NIC is: a kind, the row that says so (or none), and why. */
-    private record Verdict(IrqForm.Kind kind, IrqForm form, int number, String why) {}
-
-    private static Optional<Finding> find(NicForms forms, IrqLine line) {
+    private static Optional<TiedLine> find(NicForms forms, IrqLine line) {
         Nic nic = forms.nic();
         List<String> reasons = new ArrayList<>();
         // the actions that tied the line to the NIC decide what it is
@@ -194,31 +105,31 @@ public final class IrqMatcher {
             return Optional.empty();
         }
         String tie = String.join("; ", reasons);
-        Verdict chosen = null;
+        ActionKind chosen = null;
         for (String action : matched) {
-            Verdict v = verdict(forms, action);
+            ActionKind v = verdict(forms, action);
             if (chosen == null || v.kind().receive() && !chosen.kind().receive()) {
                 chosen = v;
             }
         }
         if (chosen == null) {
             // an MSI vector with no action name: nothing says it is transmit or control
-            chosen = new Verdict(IrqForm.Kind.RECEIVE, null, -1, "unnamed vector of the NIC's PCI function");
+            chosen = new ActionKind(IrqForm.Kind.RECEIVE, null, -1, "unnamed vector of the NIC's PCI function");
         }
-        return Optional.of(new Finding(line, tie, chosen.kind(), chosen.form(), chosen.number(), chosen.why()));
+        return Optional.of(new TiedLine(line, tie, chosen.kind(), chosen.form(), chosen.number(), chosen.why()));
     }
 
     /** The kinds that depend on the NIC's other lines, decided; the choices in line order. */
-    private static List<IrqChoice> resolve(List<Finding> findings) {
+    private static List<IrqChoice> resolve(List<TiedLine> tied) {
         boolean queues = false;
-        for (Finding f : findings) {
+        for (TiedLine f : tied) {
             queues |= f.kind() == IrqForm.Kind.RECEIVE
                     || f.kind() == IrqForm.Kind.COMBINED
                     || f.kind() == IrqForm.Kind.TRANSMIT
                     || f.kind() == IrqForm.Kind.UPPER_HALF_RECEIVE;
         }
-        List<IrqChoice> choices = new ArrayList<>(findings.size());
-        for (Finding f : findings) {
+        List<IrqChoice> choices = new ArrayList<>(tied.size());
+        for (TiedLine f : tied) {
             boolean receive;
             String why = f.why();
             switch (f.kind()) {
@@ -230,7 +141,7 @@ public final class IrqMatcher {
                 }
                 case UPPER_HALF_RECEIVE -> {
                     long blocks =
-                            findings.stream().filter(o -> o.form() == f.form()).count();
+                            tied.stream().filter(o -> o.form() == f.form()).count();
                     receive = f.number() >= blocks / 2.0;
                     why += ": block " + f.number() + " of " + blocks
                             + (receive
@@ -252,7 +163,7 @@ public final class IrqMatcher {
      * What one action name of the NIC is: by its driver's row when the table has one (or, for
      * a name of another interface of the same PCI function, that interface's), else by its words.
      */
-    private static Verdict verdict(NicForms forms, String action) {
+    private static ActionKind verdict(NicForms forms, String action) {
         Nic nic = forms.nic();
         Optional<String> driver = nic.namingDriver();
         if (driver.isPresent() && DriverTable.knows(driver.get())) {
@@ -279,7 +190,7 @@ public final class IrqMatcher {
             if (best != null) {
                 String other = bestMatch.group("if");
                 if (nic.siblings().contains(other)) {
-                    return new Verdict(
+                    return new ActionKind(
                             IrqForm.Kind.CONTROL,
                             best,
                             -1,
@@ -294,18 +205,19 @@ public final class IrqMatcher {
                         ", named after " + other + ", the interface's name when the driver named its vectors");
             }
             if (DriverTable.EXHAUSTIVE.contains(driver.get())) {
-                return new Verdict(IrqForm.Kind.CONTROL, null, -1, "no name " + driver.get() + " gives a queue vector");
+                return new ActionKind(
+                        IrqForm.Kind.CONTROL, null, -1, "no name " + driver.get() + " gives a queue vector");
             }
-            return words(nic, action, "not a form of " + driver.get() + "'s table, by its words: ");
+            return ActionWords.kind(nic, action, "not a form of " + driver.get() + "'s table, by its words: ");
         }
-        return words(
+        return ActionWords.kind(
                 nic,
                 action,
                 driver.map(d -> "driver " + d + " not in the table, by its words: ")
                         .orElse("driver unknown, by its words: "));
     }
 
-    private static Verdict fromForm(IrqForm form, Matcher m, String note) {
+    private static ActionKind fromForm(IrqForm form, Matcher m, String note) {
         int number = -1;
         if (form.template().contains("{n}")) {
             String digits = m.group(IrqForm.NUMBER_GROUP);
@@ -319,49 +231,12 @@ public final class IrqMatcher {
             case SOLE -> "bare interface name";
             case UPPER_HALF_RECEIVE -> "notification block";
         };
-        return new Verdict(
+        return new ActionKind(
                 form.kind(),
                 form,
                 number,
                 what + " (" + form.driver() + " " + form.template() + ", " + form.source() + " \"" + form.format()
                         + "\")" + note);
-    }
-
-    /**
-     * The fallback for a driver the table does not know, or a name it lacks: control words
-     * first, then a name that says both rx and tx is a combined queue, tx alone transmit-only;
-     * the bare interface name decided as {@link IrqForm.Kind#SOLE}; any other a queue vector.
-     */
-    private static Verdict words(Nic nic, String action, String prefix) {
-        if (action.equals(nic.name())) {
-            return new Verdict(IrqForm.Kind.SOLE, null, -1, prefix + "bare interface name");
-        }
-        // the interface's own name is no word of the vector's: an interface called mgmt
-        String rest =
-                isNamedAfter(action, nic.name()) ? action.substring(nic.name().length()) : action;
-        boolean rx = false;
-        boolean tx = false;
-        for (String word : WORD_SPLIT.split(rest)) {
-            String w = word.toLowerCase(Locale.ROOT);
-            if (CONTROL_WORD.matcher(w).matches()) {
-                return new Verdict(IrqForm.Kind.CONTROL, null, -1, prefix + "control vector (" + word + ")");
-            }
-            if (COMBINED_WORD.matcher(w).matches()) {
-                return new Verdict(IrqForm.Kind.COMBINED, null, -1, prefix + "combined queue (" + word + ")");
-            }
-            rx |= RX_WORD.matcher(w).matches();
-            tx |= TX_WORD.matcher(w).matches();
-        }
-        if (rx && tx) {
-            return new Verdict(IrqForm.Kind.COMBINED, null, -1, prefix + "says both rx and tx: combined queue");
-        }
-        if (tx) {
-            return new Verdict(IrqForm.Kind.TRANSMIT, null, -1, prefix + "transmit-only queue");
-        }
-        if (rx) {
-            return new Verdict(IrqForm.Kind.RECEIVE, null, -1, prefix + "receive queue");
-        }
-        return new Verdict(IrqForm.Kind.RECEIVE, null, -1, prefix + "queue vector, neither transmit-only nor control");
     }
 
     /** eth0, eth0-rx-0, eth0_q1, eth0@pci:... but not eth01 or eth0x. */

@@ -116,14 +116,10 @@ public final class NicDetector {
     }
 
     /**
-     * Describes an interface from its {@code device} link. Package-private for explicit
-     * {@code -i} names, which are resolved this way whatever their kind.
-     */
-    /**
      * Describes an interface given by name ({@code -i}), with the other interfaces of its PCI
      * function as siblings, as a scan would find them, so another port's vectors stay its own.
      */
-    public static Nic describeWithSiblings(Path sysfs, String name) throws IOException {
+    static Nic describeWithSiblings(Path sysfs, String name) throws IOException {
         Nic nic = describe(sysfs, name);
         if (nic.pciAddress().isEmpty()) {
             return nic;
@@ -237,7 +233,7 @@ public final class NicDetector {
     }
 
     /** True if the interface exists in class/net (as a link or directory, even if dangling). */
-    public static boolean isInterface(Path sysfs, String name) {
+    static boolean isInterface(Path sysfs, String name) {
         return !name.isEmpty()
                 && !name.contains("/")
                 && !name.equals(".")

@@ -13,6 +13,9 @@ public interface IrqFilter {
     /** Every line keeps its counts. */
     IrqFilter ALL = (irq, actions) -> true;
 
+    /** No line keeps its counts: the labels and action names alone, to tie lines to NICs. */
+    IrqFilter NONE = (irq, actions) -> false;
+
     /**
      * @param irq     the label before the colon
      * @param actions the action names of a numbered line; empty for a named one

@@ -1,22 +1,28 @@
 package io.github.sysloadexporter.sysload;
 
 import io.github.sysloadexporter.procfs.Interrupts;
-import io.github.sysloadexporter.procfs.IrqFilter;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * What the sampler watches: found in sysfs and /proc/interrupts, or given on the command
- * line. Kept behind this interface so the sampler's schedule can be tested on its own.
+ * What the sampler watches, asked of detection in plain values: which NICs and which lines of
+ * /proc/interrupts are their receive lines, and which disks. Detection (sysfs, the drivers'
+ * IRQ names, -i and -b) lives behind it, so the sampler's schedule can be tested on its own.
  */
 public interface Targets {
     /**
-     * The NICs to watch, found afresh.
+     * Finds the NICs afresh in sysfs.
      *
-     * @throws IOException when sysfs cannot be scanned; the sampler keeps the last ones
+     * @throws IOException when sysfs cannot be scanned; the last scan's NICs stay
      */
-    NicWatch nics() throws IOException;
+    void rescanNics() throws IOException;
+
+    /**
+     * Each NIC of the last scan, in watch order, with the labels of its receive lines among
+     * those of {@code interrupts}, whose names suffice (no counts needed).
+     */
+    Map<String, Set<String>> nicReceiveLines(Interrupts interrupts);
 
     /**
      * The watched disks by their /proc/diskstats name, found afresh.
@@ -24,31 +30,4 @@ public interface Targets {
      * @throws IOException when sysfs cannot be scanned; the sampler keeps the last ones
      */
     Set<String> disks() throws IOException;
-
-    /**
-     * The CPUs whose count of the given IRQ lines grew from {@code older} to {@code newer},
-     * strays left out; empty when nothing grew.
-     */
-    Set<Integer> servingCpus(Interrupts older, Interrupts newer, Set<String> irqs);
-
-    /**
-     * The NICs of one scan. As an {@link IrqFilter} it keeps the counts of every line that
-     * may be theirs, so that {@link #receiveIrqs} can be given a cheap read.
-     */
-    interface NicWatch extends IrqFilter {
-        NicWatch NONE = new NicWatch() {
-            @Override
-            public boolean keepCounts(String irq, java.util.List<String> actions) {
-                return false;
-            }
-
-            @Override
-            public Map<String, Set<String>> receiveIrqs(Interrupts interrupts) {
-                return Map.of();
-            }
-        };
-
-        /** Each NIC with the labels of its receive-IRQ lines in {@code interrupts}. */
-        Map<String, Set<String>> receiveIrqs(Interrupts interrupts);
-    }
 }

@@ -205,30 +205,6 @@ class IrqMatcherTest {
     }
 
     @Test
-    void explicitInterfaceNameIsResolvedLikeADetectedNic() throws IOException {
-        List<IrqChoice> chosen =
-                IrqMatcher.explicitIrqs(Fixtures.sysfs("virtio-2cpu"), "eth0", Fixtures.interrupts("virtio-2cpu"));
-
-        assertEquals(List.of("38"), List.copyOf(IrqMatcher.labels(chosen)));
-    }
-
-    @Test
-    void explicitOtherNameMatchesActionsContainingIt() throws IOException {
-        List<IrqChoice> chosen = IrqMatcher.explicitIrqs(
-                Fixtures.sysfs("virtio-2cpu"), "virtio2-input", Fixtures.interrupts("virtio-2cpu"));
-
-        assertEquals(List.of("38"), List.copyOf(IrqMatcher.labels(chosen)));
-        assertEquals(
-                "action virtio2-input.0 contains the given name virtio2-input"
-                        + " (not an interface: matched as the original did)",
-                chosen.get(0).why());
-        // the original's substring semantics: "virtio" alone takes every virtio line
-        List<IrqChoice> all =
-                IrqMatcher.explicitIrqs(Fixtures.sysfs("virtio-2cpu"), "virtio", Fixtures.interrupts("virtio-2cpu"));
-        assertEquals(16, all.size());
-    }
-
-    @Test
     void namedLinesAndOtherDevicesNeverMatch() {
         // eno2 is the second port of the ixgbe card: its name is not a prefix match of
         // eno1's lines and its PCI function and vectors differ
@@ -265,13 +241,5 @@ class IrqMatcherTest {
         Interrupts irqs = twoCpus(
                 line("40", c(9, 9), "PCI-MSI 1-edge", "eth0-tx-0"), line("41", c(9, 9), "PCI-MSI 2-edge", "eth0-0"));
         assertEquals(Map.of("40", false, "41", true), verdicts(sfc, irqs));
-    }
-
-    /** -i naming one port of a two-port PCI function: the other port's vectors stay the other's. */
-    @Test
-    void anExplicitInterfaceKnowsItsSiblings() throws Exception {
-        List<IrqChoice> chosen =
-                IrqMatcher.explicitIrqs(Fixtures.sysfs("nic-misc-a"), "enp175s0np0", Fixtures.interrupts("nic-misc-a"));
-        assertEquals(List.of("176", "177", "178", "179"), List.copyOf(IrqMatcher.labels(chosen)));
     }
 }

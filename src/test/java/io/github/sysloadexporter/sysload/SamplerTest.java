@@ -17,13 +17,13 @@ import io.github.sysloadexporter.procfs.ProcfsFormatException;
 import io.github.sysloadexporter.procfs.Skipped;
 import io.github.sysloadexporter.testing.LogLines;
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.slf4j.event.Level;
 
@@ -34,7 +34,11 @@ class SamplerTest {
     /** A /proc whose counters advance by one busy second of cpu1 softirq per reading. */
     static final class FakeProc implements ProcSource {
         int statReads;
+        /** Reads of /proc/interrupts for the counts, tried or done. */
         int interruptReads;
+        /** Reads of /proc/interrupts for the lines' names alone, to tie them to NICs. */
+        int nameReads;
+
         long rxOnCpu1;
         long rxOnCpu0;
         /** Which CPU takes eth0's receive interrupts: irqbalance may move them. */
@@ -64,22 +68,29 @@ class SamplerTest {
 
         @Override
         public Interrupts interrupts(IrqFilter keep) throws IOException {
-            interruptReads++;
+            boolean names = keep == IrqFilter.NONE;
+            if (names) {
+                nameReads++;
+            } else {
+                interruptReads++;
+            }
             if (interruptsBroken) {
                 throw new NoSuchFileException("/proc/interrupts");
+            }
+            if (names) {
+                return new Interrupts(new int[] {0, 1}, List.of(eth0Rx(new long[0])));
             }
             if (rxCpu == 0) {
                 rxOnCpu0 += 1000;
             } else {
                 rxOnCpu1 += 1000;
             }
-            return new Interrupts(
-                    new int[] {0, 1},
-                    List.of(new IrqLine(
-                            "38",
-                            new long[] {rxOnCpu0, rxOnCpu1},
-                            "PCI-MSIX-0000:00:03.0   1-edge      virtio2-input.0",
-                            List.of("virtio2-input.0"))));
+            return new Interrupts(new int[] {0, 1}, List.of(eth0Rx(new long[] {rxOnCpu0, rxOnCpu1})));
+        }
+
+        static IrqLine eth0Rx(long[] counts) {
+            return new IrqLine(
+                    "38", counts, "PCI-MSIX-0000:00:03.0   1-edge      virtio2-input.0", List.of("virtio2-input.0"));
         }
     }
 
@@ -89,20 +100,20 @@ class SamplerTest {
         boolean blockMissing;
         Set<String> disks = Set.of("vda");
 
-        @Override
-        public NicWatch nics() {
-            nicScans++;
-            return new NicWatch() {
-                @Override
-                public boolean keepCounts(String irq, List<String> actions) {
-                    return true;
-                }
+        /** What the last NIC scan tied, by the names of the lines it was given. */
+        List<String> tiedNames = List.of();
 
-                @Override
-                public Map<String, Set<String>> receiveIrqs(Interrupts interrupts) {
-                    return Map.of("eth0", Set.of("38"));
-                }
-            };
+        @Override
+        public void rescanNics() {
+            nicScans++;
+        }
+
+        @Override
+        public Map<String, Set<String>> nicReceiveLines(Interrupts interrupts) {
+            tiedNames = interrupts.lines().stream()
+                    .flatMap(l -> l.actions().stream())
+                    .toList();
+            return Map.of("eth0", Set.of("38"));
         }
 
         @Override
@@ -112,17 +123,6 @@ class SamplerTest {
                 throw new NoSuchFileException("/sys/block");
             }
             return disks;
-        }
-
-        @Override
-        public Set<Integer> servingCpus(Interrupts older, Interrupts newer, Set<String> irqs) {
-            Set<Integer> cpus = new java.util.TreeSet<>();
-            for (int col = 0; col < newer.cpuIds().length; col++) {
-                if (newer.lines().get(0).counts()[col] > older.lines().get(0).counts()[col]) {
-                    cpus.add(newer.cpuIds()[col]);
-                }
-            }
-            return cpus;
         }
     }
 
@@ -154,20 +154,23 @@ class SamplerTest {
         assertNotSame(first, second);
         assertSame(second, sampler.awaitNext(first, 0)); // already newer: no wait
         // A failed reading is a publication too (a count moved), though its sample is the last good one.
-        Thread ticker = new Thread(() -> {
+        AtomicReference<Published> third = new AtomicReference<>();
+        Thread waiter = new Thread(() -> {
             try {
-                Thread.sleep(50);
+                third.set(sampler.awaitNext(second, 30 * SECOND));
             } catch (InterruptedException e) {
-                return;
+                Thread.currentThread().interrupt();
             }
-            proc.broken = true;
-            tick();
         });
-        ticker.start();
-        Published third = sampler.awaitNext(second, 30 * SECOND);
-        ticker.join();
-        assertNotSame(second, third);
-        assertEquals(1, third.failuresTotal());
+        waiter.start();
+        while (waiter.getState() != Thread.State.TIMED_WAITING) {
+            Thread.onSpinWait(); // until it waits: then only a publication can wake it before 30 s
+        }
+        proc.broken = true;
+        tick();
+        waiter.join();
+        assertNotSame(second, third.get());
+        assertEquals(1, third.get().failuresTotal());
     }
 
     @Test
@@ -190,6 +193,9 @@ class SamplerTest {
         }
         assertEquals(3, targets.nicScans); // at 0 s, 60 s and 120 s
         assertEquals(3, targets.diskScans);
+        // each NIC scan tied by the names in /proc/interrupts, read for them alone
+        assertEquals(3, proc.nameReads);
+        assertEquals(List.of("virtio2-input.0"), targets.tiedNames);
     }
 
     @Test
@@ -222,14 +228,6 @@ class SamplerTest {
         assertEquals(3, again.samplesTotal());
         assertEquals(2, again.failuresTotal());
         assertEquals(11.0, again.lastSuccessSeconds(), 1e-9); // the fifth tick, at 7 s + 4 s
-    }
-
-    @Test
-    void failureMessagesNameTheFile() {
-        assertEquals("/proc/stat: no such file", Sampler.describe(new NoSuchFileException("/proc/stat")));
-        assertEquals(
-                "/proc/diskstats: permission denied", Sampler.describe(new AccessDeniedException("/proc/diskstats")));
-        assertEquals("/proc/stat:1: broken", Sampler.describe(new ProcfsFormatException("/proc/stat", 1, "broken")));
     }
 
     @Test

@@ -20,7 +20,7 @@ import org.slf4j.Logger;
  * changed; the messages are pure functions, tested as such. Driven by the sampler's thread and
  * clock; not thread-safe.
  */
-final class WatchLog {
+final class InventoryLog {
     static final int CPU_LINES_IN_A_ROW = 3;
     static final long CPU_LINE_NANOS = 60_000_000_000L;
 
@@ -31,7 +31,7 @@ final class WatchLog {
 
     private record Told(Set<Integer> cpus, int lines, long sinceNanos) {}
 
-    WatchLog(Logger log) {
+    InventoryLog(Logger log) {
         this.log = log;
     }
 

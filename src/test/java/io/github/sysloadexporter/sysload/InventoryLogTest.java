@@ -15,7 +15,7 @@ class WatchLogTest {
     static final long SECOND = 1_000_000_000L;
 
     final LogLines log = new LogLines(Level.INFO);
-    final WatchLog watch = new WatchLog(log);
+    final InventoryLog watch = new InventoryLog(log);
 
     static Map<String, Set<String>> nics(Object... nameThenIrqs) {
         Map<String, Set<String>> m = new LinkedHashMap<>();
@@ -38,7 +38,7 @@ class WatchLogTest {
                         "watching NIC hv0: no receive IRQ line of its own, its CPU group is all CPUs",
                         "watching disk nvme0n1",
                         "watching disk vda"),
-                WatchLog.inventory(
+                InventoryLog.inventory(
                         nics(
                                 "ens5", Set.of("32", "27", "28", "29", "30"),
                                 "eth0", Set.of("38"),
@@ -48,7 +48,7 @@ class WatchLogTest {
                         Set.of("vda", "nvme0n1")));
         assertEquals(
                 List.of("watching no NIC: the NIC-IRQ CPU figure (si_cpu) is that of all CPUs", "watching no disk"),
-                WatchLog.inventory(Map.of(), Map.of(), Set.of()));
+                InventoryLog.inventory(Map.of(), Map.of(), Set.of()));
     }
 
     @Test
@@ -57,28 +57,28 @@ class WatchLogTest {
         assertEquals("7", Ranges.of(List.of(7)));
         assertEquals("0-3,8,10-11", Ranges.of(List.of(11, 10, 8, 3, 2, 1, 0)));
         // labels that are not numbers (an -i pattern may match any line) follow the numbers
-        assertEquals("24-25,NMI", WatchLog.irqList(Set.of("NMI", "25", "24")));
-        assertEquals("NMI,PIW", WatchLog.irqList(Set.of("PIW", "NMI")));
+        assertEquals("24-25,NMI", InventoryLog.irqList(Set.of("NMI", "25", "24")));
+        assertEquals("NMI,PIW", InventoryLog.irqList(Set.of("PIW", "NMI")));
     }
 
     @Test
     void aChangedSetIsOneLine() {
         assertEquals(
                 "disks changed: sdb added, sdc removed; watching sda, sdb",
-                WatchLog.disksChanged(Set.of("sda", "sdc"), Set.of("sdb", "sda")));
-        assertEquals("disks changed: sda removed; watching none", WatchLog.disksChanged(Set.of("sda"), Set.of()));
+                InventoryLog.disksChanged(Set.of("sda", "sdc"), Set.of("sdb", "sda")));
+        assertEquals("disks changed: sda removed; watching none", InventoryLog.disksChanged(Set.of("sda"), Set.of()));
         assertEquals(
                 "NICs changed: eth0's receive IRQs now 38-41 (were 38), eth1 added (receive IRQs 50-53),"
                         + " eth2 removed; watching eth0, eth1",
-                WatchLog.nicsChanged(
+                InventoryLog.nicsChanged(
                         nics("eth0", Set.of("38"), "eth2", Set.of("60")),
                         nics("eth0", Set.of("38", "39", "40", "41"), "eth1", Set.of("50", "51", "52", "53"))));
         assertEquals(
                 "NIC eth0: receive interrupts now on CPUs 0-1 (were on CPU 1)",
-                WatchLog.cpusChanged("eth0", Set.of(1), Set.of(0, 1)));
+                InventoryLog.cpusChanged("eth0", Set.of(1), Set.of(0, 1)));
         assertEquals(
                 "NIC eth0: receive interrupts now on CPU 3 (none seen before)",
-                WatchLog.cpusChanged("eth0", Set.of(), Set.of(3)));
+                InventoryLog.cpusChanged("eth0", Set.of(), Set.of(3)));
     }
 
     @Test

@@ -1,16 +1,20 @@
-package io.github.sysloadexporter.cli;
+package io.github.sysloadexporter.detect;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sysloadexporter.procfs.Interrupts;
 import io.github.sysloadexporter.testing.Fixtures;
 import io.github.sysloadexporter.testing.LogLines;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.event.Level;
 
 /** --log.level=debug: each decision of a scan, once, and again only when a rescan decides otherwise. */
@@ -23,7 +27,8 @@ class DetectedTargetsTest {
     /** A scan as the sampler makes it: NICs, their lines in /proc/interrupts, disks. */
     static Map<String, Set<String>> scan(DetectedTargets targets) throws Exception {
         targets.disks();
-        return targets.nics().receiveIrqs(IRQS);
+        targets.rescanNics();
+        return targets.nicReceiveLines(IRQS);
     }
 
     @Test
@@ -72,6 +77,33 @@ class DetectedTargetsTest {
                 lines.stream().anyMatch(l -> l.startsWith("-i virtio2-input: IRQ 38 virtio2-input.0: chosen, ")),
                 lines.toString());
         assertTrue(lines.contains("-i eht0: no interface of that name, and no IRQ line names it"), lines.toString());
+    }
+
+    /** -i order is si_cpu's tie order: of NICs whose groups are alike, the first one given wins. */
+    @Test
+    void givenNamesKeepTheirOrder() throws Exception {
+        Map<String, Set<String>> lines =
+                scan(new DetectedTargets(SYS, List.of("virtio2-input", "eth0"), List.of(), log));
+        assertEquals(List.of("virtio2-input", "eth0"), List.copyOf(lines.keySet()));
+        lines = scan(new DetectedTargets(SYS, List.of("eth0", "virtio2-input"), List.of(), log));
+        assertEquals(List.of("eth0", "virtio2-input"), List.copyOf(lines.keySet()));
+    }
+
+    /** A scan that fails keeps what the last one found. */
+    @Test
+    void aFailedScanKeepsTheLastNics(@TempDir Path tmp) throws Exception {
+        // the fixture's top directories linked in, so that one can be taken away
+        Path sys = Files.createDirectory(tmp.resolve("sys"));
+        try (var top = Files.list(SYS)) {
+            for (Path dir : top.toList()) {
+                Files.createSymbolicLink(sys.resolve(dir.getFileName().toString()), dir.toAbsolutePath());
+            }
+        }
+        DetectedTargets targets = new DetectedTargets(sys, List.of(), List.of(), log);
+        assertEquals(Map.of("eth0", Set.of("38")), scan(targets));
+        Files.delete(sys.resolve("class"));
+        assertThrows(IOException.class, targets::rescanNics);
+        assertEquals(Map.of("eth0", Set.of("38")), targets.nicReceiveLines(IRQS));
     }
 
     @Test

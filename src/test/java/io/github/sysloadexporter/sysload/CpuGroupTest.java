@@ -1,4 +1,4 @@
-package io.github.sysloadexporter.detect;
+package io.github.sysloadexporter.sysload;
 
 import static io.github.sysloadexporter.testing.Fixtures.c;
 import static io.github.sysloadexporter.testing.Fixtures.line;

@@ -1,4 +1,4 @@
-package io.github.sysloadexporter.detect;
+package io.github.sysloadexporter.sysload;
 
 import io.github.sysloadexporter.procfs.Counters;
 import io.github.sysloadexporter.procfs.Interrupts;
