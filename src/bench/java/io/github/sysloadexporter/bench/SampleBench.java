@@ -77,7 +77,7 @@ public class SampleBench {
         HostFiles.write(dirB, cpus, 1);
         procA = new ProcFs(dirA);
         procB = new ProcFs(dirB);
-        calculator = new SysloadCalculator(40, 1_000_000_000L);
+        calculator = new SysloadCalculator(40, 90, 1_000_000_000L);
         Set<Integer> group = new TreeSet<>();
         for (int c = 0; c < Math.min(16, cpus); c++) {
             group.add(c);

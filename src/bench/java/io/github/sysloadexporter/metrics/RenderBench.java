@@ -1,10 +1,12 @@
 package io.github.sysloadexporter.metrics;
 
 import io.github.sysloadexporter.sysload.Candidate;
+import io.github.sysloadexporter.sysload.CandidateId;
 import io.github.sysloadexporter.sysload.CpuModes;
 import io.github.sysloadexporter.sysload.ProcessStats;
 import io.github.sysloadexporter.sysload.Published;
 import io.github.sysloadexporter.sysload.Sample;
+import io.github.sysloadexporter.sysload.Seconds;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.exporter.common.TextFormat;
 import java.io.ByteArrayOutputStream;
@@ -12,6 +14,7 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -60,10 +63,25 @@ public class RenderBench {
                 candidates,
                 Map.of("nvme0n1", 12.5, "nvme1n1", 3.25, "sda", 0.5),
                 Map.of("ens5", 4),
-                new Sample.Rates(15_234, 8_765));
+                new Sample.Rates(15_234, 8_765),
+                // a day's seconds: every series of the histogram and both counters has a value
+                new Seconds(
+                        List.of(
+                                40_000.0, 20_000.0, 12_000.0, 6_000.0, 3_000.0, 2_000.0, 1_500.0, 800.0, 500.0, 300.0,
+                                200.0, 100.0),
+                        86_400,
+                        1_900_000,
+                        perCandidate(candidates, 17_280),
+                        perCandidate(candidates, 120)));
         Published published = new Published(sample, 86_400, 2, 1_790_000_000.0, ProcessStats.UNKNOWN, Map.of());
         registry = new CollectorRegistry();
-        registry.register(new SysloadCollector(() -> published, BuildInfo.current(), 40));
+        registry.register(new SysloadCollector(() -> published, BuildInfo.current(), 40, 90));
+    }
+
+    private static Map<CandidateId, Double> perCandidate(List<Candidate> candidates, double seconds) {
+        Map<CandidateId, Double> out = new HashMap<>();
+        candidates.forEach(c -> out.put(CandidateId.of(c), seconds));
+        return out;
     }
 
     @Benchmark

@@ -23,6 +23,7 @@ record Config(
         List<String> nics,
         List<String> disks,
         double interruptThreshold,
+        double saturationThreshold,
         WebSecurity web,
         ServerLimits limits) {
     Config {

@@ -40,7 +40,8 @@ final class Daemon implements AutoCloseable {
             throws IOException {
         Sampler sampler = sampler(config, monotonicNanos, wallMillis, processStats);
         CollectorRegistry registry = new CollectorRegistry();
-        registry.register(new SysloadCollector(sampler::published, BuildInfo.current(), config.interruptThreshold()));
+        registry.register(new SysloadCollector(
+                sampler::published, BuildInfo.current(), config.interruptThreshold(), config.saturationThreshold()));
         WebServer server = WebServer.start(
                 config.listen(),
                 config.limits(),
@@ -58,7 +59,8 @@ final class Daemon implements AutoCloseable {
         return new Sampler(
                 new ProcFs(config.procfs()),
                 new DetectedTargets(config.sysfs(), config.nics(), config.disks()),
-                new SysloadCalculator(config.interruptThreshold(), config.intervalNanos()),
+                new SysloadCalculator(
+                        config.interruptThreshold(), config.saturationThreshold(), config.intervalNanos()),
                 config.intervalNanos(),
                 monotonicNanos,
                 wallMillis,

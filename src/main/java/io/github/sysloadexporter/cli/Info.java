@@ -39,6 +39,7 @@ final class Info {
         line(out, "sysfs", c.sysfs().toString());
         line(out, "refresh rate", c.refreshSeconds() + " s");
         line(out, "interrupt threshold", c.interruptThreshold() + " %");
+        line(out, "saturation threshold", c.saturationThreshold() + " %");
 
         List<String> warnings = UnknownNames.warnings(c);
         if (!warnings.isEmpty()) {

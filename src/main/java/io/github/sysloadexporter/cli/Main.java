@@ -144,6 +144,15 @@ public final class Main implements Callable<Integer> {
                     + " 0 to 100 (default: ${DEFAULT-VALUE}).")
     double interruptThreshold;
 
+    @Option(
+            names = "--saturation-threshold",
+            scope = ScopeType.INHERIT,
+            defaultValue = "90",
+            paramLabel = "PERCENT",
+            description = "Percent at or above which a resource's seconds count as saturated"
+                    + " (sysload_saturated_seconds_total), 0 to 100 (default: ${DEFAULT-VALUE}).")
+    double saturationThreshold;
+
     @Option(names = "--info", description = "Print the configuration and what was detected, and exit.")
     boolean info;
 
@@ -198,6 +207,9 @@ public final class Main implements Callable<Integer> {
         if (!(interruptThreshold >= 0 && interruptThreshold <= 100)) {
             throw usage("--interrupt-threshold must be 0 to 100 percent, got " + interruptThreshold);
         }
+        if (!(saturationThreshold >= 0 && saturationThreshold <= 100)) {
+            throw usage("--saturation-threshold must be 0 to 100 percent, got " + saturationThreshold);
+        }
         if (!Files.isRegularFile(procfs.resolve("stat"))) {
             throw usage("--path.procfs " + procfs + " has no stat file: not a procfs mount");
         }
@@ -247,6 +259,7 @@ public final class Main implements Callable<Integer> {
                 clean(nics),
                 clean(disks),
                 interruptThreshold,
+                saturationThreshold,
                 web,
                 limits);
     }

@@ -68,9 +68,21 @@ final class Watch implements Callable<Integer> {
         try (Sampler sampler =
                 Daemon.sampler(config, System::nanoTime, System::currentTimeMillis, () -> ProcessStats.UNKNOWN)) {
             sampler.start();
+            // Interrupted (Ctrl-C) or at its count, it says what it saw: at exit, either way.
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(() -> summarize(sampler.published(), config, out), "watch-summary"));
             show(sampler, view, out, count, 2 * config.intervalNanos());
         }
         return CommandLine.ExitCode.OK;
+    }
+
+    private static void summarize(Published p, Config config, PrintWriter out) {
+        if (p.sample() != null) {
+            out.println();
+            WatchView.summary(p.sample().seconds(), config.saturationThreshold())
+                    .forEach(out::println);
+            out.flush();
+        }
     }
 
     /**

@@ -1,8 +1,10 @@
 package io.github.sysloadexporter.cli;
 
 import io.github.sysloadexporter.sysload.Candidate;
+import io.github.sysloadexporter.sysload.CandidateId;
 import io.github.sysloadexporter.sysload.Ranges;
 import io.github.sysloadexporter.sysload.Sample;
+import io.github.sysloadexporter.sysload.Seconds;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -10,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -102,7 +105,63 @@ final class WatchView {
 
     /** {@code cpu}, {@code si_cpu:eth0} or {@code io:nvme0n1}. */
     private static String name(Candidate c) {
+        return name(CandidateId.of(c));
+    }
+
+    private static String name(CandidateId c) {
         return c.device().isEmpty() ? c.resource() : c.resource() + ":" + c.device();
+    }
+
+    /**
+     * What {@code watch} prints when it stops: the seconds it saw per band of sysload (bands
+     * with none left out), then what drove them and what was saturated, each candidate with
+     * seconds in it.
+     */
+    static List<String> summary(Seconds s, double saturationThreshold) {
+        List<String> out = new ArrayList<>();
+        out.add(String.format(
+                Locale.ROOT,
+                "%.0f s seen, sysload %.1f on average",
+                s.total(),
+                s.total() > 0 ? s.sum() / s.total() : 0));
+        double lower = 0;
+        for (int band = 0; band < s.bands().size(); band++) {
+            double upper = band < Seconds.BOUNDS.size() ? Seconds.BOUNDS.get(band) : 100;
+            double seconds = s.bands().get(band);
+            if (seconds > 0) {
+                out.add(String.format(
+                        Locale.ROOT,
+                        "  %3.0f-%-3.0f %8.0f s %5.1f %%",
+                        lower,
+                        upper,
+                        seconds,
+                        100 * seconds / s.total()));
+            }
+            lower = upper;
+        }
+        out.add("driving: " + seconds(s.driving(), s.total()));
+        out.add(String.format(Locale.ROOT, "at or above %.0f: ", saturationThreshold) + seconds(s.saturated(), 0));
+        return out;
+    }
+
+    /** Each candidate with its seconds, those with none left out; nothing: {@code -}. */
+    private static String seconds(Map<CandidateId, Double> byCandidate, double total) {
+        StringBuilder line = new StringBuilder();
+        double counted = 0;
+        for (Map.Entry<CandidateId, Double> e : byCandidate.entrySet()) {
+            if (e.getValue() > 0) {
+                line.append(line.length() > 0 ? ", " : "")
+                        .append(name(e.getKey()))
+                        .append(String.format(Locale.ROOT, " %.0f s", e.getValue()));
+                counted += e.getValue();
+            }
+        }
+        // driving: the seconds when every candidate was 0 had no driver
+        if (total - counted >= 0.5) {
+            line.append(line.length() > 0 ? ", " : "")
+                    .append(String.format(Locale.ROOT, "nothing %.0f s", total - counted));
+        }
+        return line.length() > 0 ? line.toString() : "-";
     }
 
     private String row(List<String> cells, boolean paint, Sample s) {

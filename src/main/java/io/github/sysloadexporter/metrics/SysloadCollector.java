@@ -1,10 +1,12 @@
 package io.github.sysloadexporter.metrics;
 
 import io.github.sysloadexporter.sysload.Candidate;
+import io.github.sysloadexporter.sysload.CandidateId;
 import io.github.sysloadexporter.sysload.CpuModes;
 import io.github.sysloadexporter.sysload.ProcessStats;
 import io.github.sysloadexporter.sysload.Published;
 import io.github.sysloadexporter.sysload.Sample;
+import io.github.sysloadexporter.sysload.Seconds;
 import io.github.sysloadexporter.sysload.Source;
 import io.github.sysloadexporter.sysload.SourceHealth;
 import io.prometheus.client.Collector;
@@ -25,17 +27,21 @@ public final class SysloadCollector extends Collector {
     private static final List<String> MODE = List.of("mode");
     private static final List<String> DEVICE = List.of("device");
     private static final List<String> SOURCE = List.of("source");
+    private static final List<String> CANDIDATE = List.of("resource", "device");
     private static final String MODES_HELP = " Modes: user, nice, system, idle, wio (iowait), intr (hardware"
             + " interrupts), sintr (softirq); the seven add up to 100.";
 
     private final Supplier<Published> source;
     private final BuildInfo build;
     private final double interruptThreshold;
+    private final double saturationThreshold;
 
-    public SysloadCollector(Supplier<Published> source, BuildInfo build, double interruptThreshold) {
+    public SysloadCollector(
+            Supplier<Published> source, BuildInfo build, double interruptThreshold, double saturationThreshold) {
         this.source = source;
         this.build = build;
         this.interruptThreshold = interruptThreshold;
+        this.saturationThreshold = saturationThreshold;
     }
 
     @Override
@@ -52,6 +58,12 @@ public final class SysloadCollector extends Collector {
                 "The --interrupt-threshold: the NIC-IRQ CPUs' irq+softirq+system percent above which they"
                         + " count towards sysload.",
                 interruptThreshold);
+        gauge(
+                out,
+                "saturation_threshold_percent",
+                "The --saturation-threshold: the percent at or above which a candidate's seconds count in"
+                        + " sysload_saturated_seconds_total.",
+                saturationThreshold);
         out.add(family(
                 NS + "build_info",
                 Type.GAUGE,
@@ -115,10 +127,9 @@ public final class SysloadCollector extends Collector {
                 "Number of CPUs found serving the NIC's receive interrupts" + " recently; 0 while none has been seen.",
                 cpuCounts(s.nicIrqCpus())));
         List<MetricFamilySamples.Sample> cands = new ArrayList<>(s.candidates().size());
-        List<String> candLabels = List.of("resource", "device");
         for (Candidate c : s.candidates()) {
             cands.add(new MetricFamilySamples.Sample(
-                    NS + "candidate_percent", candLabels, List.of(c.resource(), c.device()), c.percent()));
+                    NS + "candidate_percent", CANDIDATE, List.of(c.resource(), c.device()), c.percent()));
         }
         out.add(new MetricFamilySamples(
                 NS + "candidate_percent",
@@ -128,6 +139,7 @@ public final class SysloadCollector extends Collector {
                         + " their interrupt share is at or below the threshold) and io (each disk). The largest one"
                         + " drives sysload.",
                 cands));
+        addSeconds(out, s.seconds());
         gauge(
                 out,
                 "proc_ctxt",
@@ -138,6 +150,51 @@ public final class SysloadCollector extends Collector {
                 "proc_intr",
                 "Interrupts per second over the last interval.",
                 s.rates().intrPerSecond());
+    }
+
+    private static void addSeconds(List<MetricFamilySamples> out, Seconds sec) {
+        String name = NS + "per_second_sysload";
+        List<String> le = List.of("le");
+        List<MetricFamilySamples.Sample> hist = new ArrayList<>(Seconds.BOUNDS.size() + 3);
+        for (int i = 0; i < Seconds.BOUNDS.size(); i++) {
+            hist.add(new MetricFamilySamples.Sample(
+                    name + "_bucket",
+                    le,
+                    List.of(Collector.doubleToGoString(Seconds.BOUNDS.get(i))),
+                    sec.atOrBelow(i)));
+        }
+        hist.add(new MetricFamilySamples.Sample(name + "_bucket", le, List.of("+Inf"), sec.total()));
+        hist.add(new MetricFamilySamples.Sample(name + "_count", List.of(), List.of(), sec.total()));
+        hist.add(new MetricFamilySamples.Sample(name + "_sum", List.of(), List.of(), sec.sum()));
+        out.add(new MetricFamilySamples(
+                name,
+                Type.HISTOGRAM,
+                "Seconds by the sysload of each sample since start, each sample weighted by the seconds it"
+                        + " covers: rate(_bucket) is the share of seconds in each band, histogram_quantile its"
+                        + " quantiles; _count is seconds, _sum sysload times seconds.",
+                hist));
+        out.add(byCandidate(
+                NS + "driving_seconds",
+                "Seconds each candidate was the one sysload is the value of (ties: cpu, then si_cpu, then"
+                        + " the disks by name; none while all are 0).",
+                sec.driving()));
+        out.add(byCandidate(
+                NS + "saturated_seconds",
+                "Seconds each candidate was at or above the saturation threshold"
+                        + " (sysload_saturation_threshold_percent).",
+                sec.saturated()));
+    }
+
+    private static MetricFamilySamples byCandidate(String name, String help, Map<CandidateId, Double> seconds) {
+        List<MetricFamilySamples.Sample> samples = new ArrayList<>(seconds.size());
+        for (Map.Entry<CandidateId, Double> e : seconds.entrySet()) {
+            samples.add(new MetricFamilySamples.Sample(
+                    name + "_total",
+                    CANDIDATE,
+                    List.of(e.getKey().resource(), e.getKey().device()),
+                    e.getValue()));
+        }
+        return new MetricFamilySamples(name, Type.COUNTER, help, samples);
     }
 
     private static void addSources(List<MetricFamilySamples> out, Map<Source, SourceHealth> sources) {

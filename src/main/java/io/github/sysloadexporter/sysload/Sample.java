@@ -20,6 +20,7 @@ import java.util.TreeSet;
  * @param ioUtil     disk utilisation by device name, sorted by name
  * @param nicIrqCpus the CPUs found serving each watched NIC's receive interrupts (empty: none seen yet)
  * @param rates      context switches and interrupts per second
+ * @param seconds    the seconds of every sample so far, by band and by candidate
  */
 public record Sample(
         long wallMillis,
@@ -29,7 +30,8 @@ public record Sample(
         List<Candidate> candidates,
         Map<String, Double> ioUtil,
         Map<String, SortedSet<Integer>> nicIrqCpus,
-        Rates rates) {
+        Rates rates,
+        Seconds seconds) {
     public Sample {
         candidates = List.copyOf(candidates);
         ioUtil = Collections.unmodifiableSortedMap(new TreeMap<>(ioUtil));
@@ -43,13 +45,7 @@ public record Sample(
      * to cpu, then si_cpu, then the disks by name. Empty while every candidate is 0.
      */
     public Optional<Candidate> driving() {
-        Candidate top = null;
-        for (Candidate c : candidates) {
-            if (c.percent() > 0 && (top == null || c.percent() > top.percent())) {
-                top = c;
-            }
-        }
-        return Optional.ofNullable(top);
+        return Candidate.driving(candidates);
     }
 
     /**

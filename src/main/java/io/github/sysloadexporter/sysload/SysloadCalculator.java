@@ -36,6 +36,7 @@ import java.util.TreeSet;
 public final class SysloadCalculator {
     private final double interruptThreshold;
     private final History history;
+    private final SecondsTally seconds;
 
     private Reading previous;
     private CpuModes lastCpu = CpuModes.ALL_IDLE;
@@ -58,11 +59,14 @@ public final class SysloadCalculator {
     /**
      * @param interruptThreshold percent (0..100) of irq+softirq+system above which the NIC-IRQ
      *                           CPU group becomes a candidate
+     * @param saturationThreshold percent (0..100) at or above which a candidate's seconds count
+     *                            as saturated
      * @param intervalNanos      the sampling interval, which sizes the 15-minute history
      */
-    public SysloadCalculator(double interruptThreshold, long intervalNanos) {
+    public SysloadCalculator(double interruptThreshold, double saturationThreshold, long intervalNanos) {
         this.interruptThreshold = interruptThreshold;
         this.history = new History(intervalNanos);
+        this.seconds = new SecondsTally(saturationThreshold);
     }
 
     /**
@@ -130,7 +134,9 @@ public final class SysloadCalculator {
                 candidates,
                 io,
                 nicCpus,
-                new Sample.Rates(ctxt.perSecond(), intr.perSecond()));
+                new Sample.Rates(ctxt.perSecond(), intr.perSecond()),
+                // the seconds since the previous good reading, which this sample covers
+                seconds.add(sysload, candidates, Math.max(0, t - prev.monotonicNanos()) / 1e9));
     }
 
     /**

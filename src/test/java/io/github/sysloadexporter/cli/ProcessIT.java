@@ -180,8 +180,14 @@ class ProcessIT {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = stderr(p);
         assertEquals(0, p.waitFor(), err);
-        List<String> lines = out.lines().toList();
-        assertEquals(4, lines.size(), out);
+        List<String> all = out.lines().toList();
+        // the header and three lines, then, after a blank line, the summary of what it saw
+        List<String> lines = all.subList(0, 4);
+        assertEquals("", all.get(4), out);
+        List<String> summary = all.subList(5, all.size());
+        assertTrue(summary.get(0).matches("[34] s seen, sysload \\d+\\.\\d on average"), out);
+        assertTrue(summary.get(summary.size() - 2).startsWith("driving: "), out);
+        assertTrue(summary.get(summary.size() - 1).startsWith("at or above 90: "), out);
         assertTrue(
                 lines.get(0)
                         .matches("time +sysload +1m +5m +15m +cpu +si_nic +si_cpus +si_busy +si_irq( +\\S+)* drives"),
@@ -207,6 +213,9 @@ class ProcessIT {
             signal(endless, "TERM");
             assertTrue(endless.waitFor(10, TimeUnit.SECONDS), "watch did not end on SIGTERM");
             assertEquals(0, endless.exitValue(), stderr(endless));
+            // stopped by a signal, it still says what it saw
+            List<String> rest = watched.lines().toList();
+            assertTrue(rest.stream().anyMatch(l -> l.matches("\\d+ s seen, .*")), rest.toString());
         }
 
         assertUsageError(run("watch", "--count", "-1"), "--count must be 0 or more");

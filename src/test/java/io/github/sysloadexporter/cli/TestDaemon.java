@@ -23,6 +23,7 @@ final class TestDaemon {
                 nics,
                 disks,
                 40,
+                90,
                 WebSecurity.none(),
                 ServerLimits.DEFAULTS);
     }

@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sysloadexporter.sysload.Candidate;
+import io.github.sysloadexporter.sysload.CandidateId;
 import io.github.sysloadexporter.sysload.CpuModes;
 import io.github.sysloadexporter.sysload.Sample;
+import io.github.sysloadexporter.sysload.Seconds;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
@@ -37,7 +40,8 @@ class WatchViewTest {
                 candidates,
                 disks,
                 new TreeMap<>(Map.of("eth0", cpus)),
-                new Sample.Rates(0, 0));
+                new Sample.Rates(0, 0),
+                Seconds.NONE);
     }
 
     static SortedSet<Integer> cpus(Integer... ids) {
@@ -103,7 +107,8 @@ class WatchViewTest {
                 List.of(new Candidate(Candidate.CPU, "", 0), new Candidate(Candidate.SI_CPU, "", 0)),
                 Map.of(),
                 Map.of(),
-                new Sample.Rates(0, 0));
+                new Sample.Rates(0, 0),
+                Seconds.NONE);
         List<String> lines = new WatchView(ZoneOffset.UTC, false, 0).lines(idle);
         assertEquals("16:00:00     0.0   0.0   0.0   0.0   0.0 -      all         0.0    0.0 -", lines.get(1));
         // A NIC none of whose interrupts was seen yet: its group is every CPU.
@@ -137,5 +142,28 @@ class WatchViewTest {
         assertEquals(24, Watch.rows(Map.of("LINES", "x")));
         assertEquals(24, Watch.rows(Map.of()));
         assertFalse(Watch.isTerminal(Path.of("/nonexistent/fd/1")));
+    }
+
+    @Test
+    void theSummarySaysTheSecondsPerBandAndWhatDroveAndSaturatedThem() {
+        List<Double> bands = new ArrayList<>(Collections.nCopies(Seconds.BOUNDS.size() + 1, 0.0));
+        bands.set(0, 100.0); // 0-10
+        bands.set(Seconds.BOUNDS.size(), 50.0); // above 99
+        CandidateId cpu = new CandidateId(Candidate.CPU, "");
+        CandidateId eth0 = new CandidateId(Candidate.SI_CPU, "eth0");
+        CandidateId vda = new CandidateId(Candidate.IO, "vda");
+        Seconds s = new Seconds(
+                bands, 150, 100 * 5 + 50 * 100, Map.of(cpu, 60.0, eth0, 45.0, vda, 0.0), Map.of(cpu, 0.0, eth0, 50.0));
+        assertEquals(
+                List.of(
+                        "150 s seen, sysload 36.7 on average",
+                        "    0-10       100 s  66.7 %",
+                        "   99-100       50 s  33.3 %",
+                        "driving: cpu 60 s, si_cpu:eth0 45 s, nothing 45 s",
+                        "at or above 90: si_cpu:eth0 50 s"),
+                WatchView.summary(s, 90));
+        assertEquals(
+                List.of("0 s seen, sysload 0.0 on average", "driving: -", "at or above 80: -"),
+                WatchView.summary(Seconds.NONE, 80));
     }
 }

@@ -8,6 +8,7 @@ import io.github.sysloadexporter.sysload.CpuModes;
 import io.github.sysloadexporter.sysload.ProcessStats;
 import io.github.sysloadexporter.sysload.Published;
 import io.github.sysloadexporter.sysload.Sample;
+import io.github.sysloadexporter.sysload.Seconds;
 import io.github.sysloadexporter.testing.Http;
 import io.github.sysloadexporter.web.ServerLimits;
 import io.github.sysloadexporter.web.WebSecurity;
@@ -62,7 +63,8 @@ class PagesTest {
                 List.of(),
                 disks,
                 cpus,
-                new Sample.Rates(0, 0));
+                new Sample.Rates(0, 0),
+                Seconds.NONE);
         return new Published(s, 2, 0, 1_764_000_000, ProcessStats.UNKNOWN, Map.of());
     }
 

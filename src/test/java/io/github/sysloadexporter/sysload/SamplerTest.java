@@ -133,7 +133,7 @@ class SamplerTest {
     final Sampler sampler = new Sampler(
             proc,
             targets,
-            new SysloadCalculator(40, SECOND),
+            new SysloadCalculator(40, 90, SECOND),
             SECOND,
             () -> now,
             () -> now / 1_000_000,

@@ -60,13 +60,13 @@ class SysloadCalculatorTest {
 
     @Test
     void firstReadingHasNothingToCompareWith() {
-        SysloadCalculator calc = new SysloadCalculator(40, SECOND);
+        SysloadCalculator calc = new SysloadCalculator(40, 90, SECOND);
         assertNull(calc.next(reading(0, stat(0, 0, idle(100))), List.of(), Set.of()));
     }
 
     @Test
     void allCpusBusyIsOneHundred() {
-        SysloadCalculator calc = new SysloadCalculator(40, SECOND);
+        SysloadCalculator calc = new SysloadCalculator(40, 90, SECOND);
         calc.next(reading(0, stat(0, 0, idle(1000), idle(1000))), List.of(), Set.of());
         // 100 ticks of user on each CPU, no idle.
         Sample s = calc.next(
@@ -79,7 +79,7 @@ class SysloadCalculatorTest {
 
     @Test
     void modeSharesExcludeStealAndGuest() {
-        SysloadCalculator calc = new SysloadCalculator(40, SECOND);
+        SysloadCalculator calc = new SysloadCalculator(40, 90, SECOND);
         ProcStat a = new ProcStat(new CpuTimes(0, 0, 0, 0, 0, 0, 0, 0, 0, 0), new TreeMap<>(), 0, 0);
         // user 30 nice 5 system 10 idle 40 iowait 5 irq 4 softirq 6 = 100; steal 50, guest 20 ignored.
         ProcStat b = new ProcStat(new CpuTimes(30, 5, 10, 40, 5, 4, 6, 50, 20, 3), new TreeMap<>(), 0, 0);
@@ -91,7 +91,7 @@ class SysloadCalculatorTest {
 
     @Test
     void nicIrqCpusAboveThresholdDriveSysload() {
-        SysloadCalculator calc = new SysloadCalculator(40, SECOND);
+        SysloadCalculator calc = new SysloadCalculator(40, 90, SECOND);
         calc.next(reading(0, stat(0, 0, idle(0), idle(0), idle(0), idle(0))), List.of(), Set.of());
         // cpu0: system 10, softirq 50, idle 40 -> interrupt share 60 > 40, busy 60.
         Sample s = calc.next(
@@ -108,7 +108,7 @@ class SysloadCalculatorTest {
 
     @Test
     void whatDrivesSysloadIsTheFirstOfTheLargestCandidatesAndNothingWhileAllAreZero() {
-        SysloadCalculator calc = new SysloadCalculator(40, SECOND);
+        SysloadCalculator calc = new SysloadCalculator(40, 90, SECOND);
         calc.next(reading(0, stat(0, 0, idle(0), idle(0))), List.of(), Set.of());
         // cpu0 all softirq, cpu1 idle: all CPUs 50 busy; eth0's group (cpu0) 100, share 100.
         Sample s = calc.next(
@@ -130,7 +130,7 @@ class SysloadCalculatorTest {
 
     @Test
     void nicIrqCpusAtOrBelowThresholdAreNoCandidate() {
-        SysloadCalculator calc = new SysloadCalculator(40, SECOND);
+        SysloadCalculator calc = new SysloadCalculator(40, 90, SECOND);
         calc.next(reading(0, stat(0, 0, idle(0), idle(0), idle(0), idle(0))), List.of(), Set.of());
         // cpu0: user 40, system 10, softirq 30, idle 20 -> share 40, not above 40; busy 80.
         Sample s = calc.next(
@@ -144,7 +144,7 @@ class SysloadCalculatorTest {
 
     @Test
     void ofSeveralNicsTheGroupWithMostSoftirqIsSiCpu() {
-        SysloadCalculator calc = new SysloadCalculator(40, SECOND);
+        SysloadCalculator calc = new SysloadCalculator(40, 90, SECOND);
         calc.next(reading(0, stat(0, 0, idle(0), idle(0), idle(0))), List.of(), Set.of());
         Sample s = calc.next(
                 reading(1, stat(0, 0, t(0, 0, 0, 90, 0, 0, 10), t(0, 0, 0, 30, 0, 0, 70), idle(100))),
@@ -157,7 +157,7 @@ class SysloadCalculatorTest {
 
     @Test
     void unknownOrAllCoveringGroupIsTheAggregate() {
-        SysloadCalculator calc = new SysloadCalculator(40, SECOND);
+        SysloadCalculator calc = new SysloadCalculator(40, 90, SECOND);
         calc.next(reading(0, stat(0, 0, idle(0), idle(0))), List.of(), Set.of());
         Sample s = calc.next(
                 reading(1, stat(0, 0, t(0, 0, 0, 50, 0, 0, 50), idle(100))),
@@ -169,7 +169,7 @@ class SysloadCalculatorTest {
 
     @Test
     void oneBusyDiskDrivesSysloadAndIsCappedAtOneHundred() {
-        SysloadCalculator calc = new SysloadCalculator(40, SECOND);
+        SysloadCalculator calc = new SysloadCalculator(40, 90, SECOND);
         Set<String> watched = Set.of("nvme0n1", "sda");
         calc.next(reading(0, stat(0, 0, idle(0)), disk("nvme0n1", 1000), disk("sda", 7)), List.of(), watched);
         // nvme0n1: 500 ms of I/O in 1 s = 50 %; sda: 1500 ms in 1 s (merged queues) -> 100.
@@ -183,7 +183,7 @@ class SysloadCalculatorTest {
 
     @Test
     void unwatchedDisksAreIgnored() {
-        SysloadCalculator calc = new SysloadCalculator(40, SECOND);
+        SysloadCalculator calc = new SysloadCalculator(40, 90, SECOND);
         calc.next(reading(0, stat(0, 0, idle(0)), disk("loop0", 0)), List.of(), Set.of());
         Sample s = calc.next(reading(1, stat(0, 0, idle(100)), disk("loop0", 1000)), List.of(), Set.of());
         assertEquals(Map.of(), s.ioUtil());
@@ -192,7 +192,7 @@ class SysloadCalculatorTest {
 
     @Test
     void diskUtilUsesElapsedTime() {
-        SysloadCalculator calc = new SysloadCalculator(40, SECOND);
+        SysloadCalculator calc = new SysloadCalculator(40, 90, SECOND);
         calc.next(reading(0, stat(0, 0, idle(0)), disk("vda", 0)), List.of(), Set.of("vda"));
         // 600 ms of I/O over 4 s (a late tick) = 15 %.
         Sample s = calc.next(reading(4, stat(0, 0, idle(400)), disk("vda", 600)), List.of(), Set.of("vda"));
@@ -201,7 +201,7 @@ class SysloadCalculatorTest {
 
     @Test
     void thirtyTwoBitWrapOfIoTicks() {
-        SysloadCalculator calc = new SysloadCalculator(40, SECOND);
+        SysloadCalculator calc = new SysloadCalculator(40, 90, SECOND);
         calc.next(reading(0, stat(0, 0, idle(0)), disk("sda", 4_294_967_196L)), List.of(), Set.of("sda"));
         // 2^32 - 100 -> 150: 250 ms over 1 s.
         Sample s = calc.next(reading(1, stat(0, 0, idle(100)), disk("sda", 150)), List.of(), Set.of("sda"));
@@ -210,7 +210,7 @@ class SysloadCalculatorTest {
 
     @Test
     void sixtyFourBitWrapOfCpuCounters() {
-        SysloadCalculator calc = new SysloadCalculator(40, SECOND);
+        SysloadCalculator calc = new SysloadCalculator(40, 90, SECOND);
         long nearTop = -30L; // 2^64 - 30 as an unsigned value
         calc.next(reading(0, stat(0, 0, t(nearTop, 0, 0, 0, 0, 0, 0))), List.of(), Set.of());
         // user: 2^64-30 -> 20 is 50 ticks; idle 0 -> 50: busy 50 %.
@@ -221,7 +221,7 @@ class SysloadCalculatorTest {
 
     @Test
     void counterResetIsNeverNegative() {
-        SysloadCalculator calc = new SysloadCalculator(40, SECOND);
+        SysloadCalculator calc = new SysloadCalculator(40, 90, SECOND);
         calc.next(
                 reading(0, stat(5_000_000, 9_000_000, t(0, 0, 0, 0, 0, 0, 0)), disk("vda", 900_000)),
                 List.of(),
@@ -237,7 +237,7 @@ class SysloadCalculatorTest {
 
     @Test
     void cpuMissingFromSecondSnapshotLeavesTheGroup() {
-        SysloadCalculator calc = new SysloadCalculator(40, SECOND);
+        SysloadCalculator calc = new SysloadCalculator(40, 90, SECOND);
         calc.next(reading(0, stat(0, 0, idle(0), idle(0), idle(0))), List.of(), Set.of());
         // cpu1 went offline: only cpu0 (softirq 80, idle 20) is left of the group {0, 1}.
         TreeMap<Integer, CpuTimes> per = new TreeMap<>();
@@ -251,7 +251,7 @@ class SysloadCalculatorTest {
 
     @Test
     void zeroIntervalKeepsPreviousValues() {
-        SysloadCalculator calc = new SysloadCalculator(40, SECOND);
+        SysloadCalculator calc = new SysloadCalculator(40, 90, SECOND);
         calc.next(reading(0, stat(0, 0, idle(0)), disk("vda", 0)), List.of(), Set.of("vda"));
         Sample first = calc.next(
                 reading(1, stat(100, 50, t(30, 0, 0, 70, 0, 0, 0)), disk("vda", 200)), List.of(), Set.of("vda"));
@@ -272,7 +272,7 @@ class SysloadCalculatorTest {
 
     @Test
     void ratesArePerSecond() {
-        SysloadCalculator calc = new SysloadCalculator(40, SECOND);
+        SysloadCalculator calc = new SysloadCalculator(40, 90, SECOND);
         calc.next(reading(0, stat(1000, 500, idle(0))), List.of(), Set.of());
         Sample s = calc.next(reading(2, stat(5000, 1500, idle(200))), List.of(), Set.of());
         assertEquals(2000, s.rates().intrPerSecond(), EPS);
@@ -281,7 +281,7 @@ class SysloadCalculatorTest {
 
     @Test
     void diskLabelsFollowDisksComingAndGoing() {
-        SysloadCalculator calc = new SysloadCalculator(40, SECOND);
+        SysloadCalculator calc = new SysloadCalculator(40, 90, SECOND);
         Set<String> watched = Set.of("sda", "sdb");
         calc.next(reading(0, stat(0, 0, idle(0)), disk("sda", 0)), List.of(), watched);
         Sample s1 = calc.next(reading(1, stat(0, 0, idle(100)), disk("sda", 100), disk("sdb", 0)), List.of(), watched);
@@ -292,7 +292,7 @@ class SysloadCalculatorTest {
 
     @Test
     void meansCoverOnlySamplesTakenNeverZeroPadded() {
-        SysloadCalculator calc = new SysloadCalculator(40, SECOND);
+        SysloadCalculator calc = new SysloadCalculator(40, 90, SECOND);
         calc.next(reading(0, stat(0, 0, idle(0))), List.of(), Set.of());
         // One fully busy second right after start: every mean is 100, not 100/60.
         Sample s = calc.next(reading(1, stat(0, 0, t(100, 0, 0, 0, 0, 0, 0))), List.of(), Set.of());
@@ -303,7 +303,7 @@ class SysloadCalculatorTest {
 
     @Test
     void oneMinuteMeanForgetsSamplesOlderThanAMinute() {
-        SysloadCalculator calc = new SysloadCalculator(40, SECOND);
+        SysloadCalculator calc = new SysloadCalculator(40, 90, SECOND);
         long user = 0;
         long idle = 0;
         calc.next(reading(0, stat(0, 0, idle(0))), List.of(), Set.of());
