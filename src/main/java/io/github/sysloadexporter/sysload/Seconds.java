@@ -12,7 +12,7 @@ import java.util.TreeMap;
  * from scrapes that never see the single seconds. Immutable.
  *
  * @param bands     seconds per band of sysload, as {@link #BOUNDS} cut them: {@code bands[0]}
- *                  at or below 10, ..., the last above 99
+ *                  at or below 10, ..., the last above 100 (always 0)
  * @param total     all the seconds counted
  * @param sum       sysload times seconds, summed: {@code sum / total} is the mean
  * @param driving   seconds each candidate was the one sysload was the value of
@@ -24,8 +24,14 @@ public record Seconds(
         double sum,
         Map<CandidateId, Double> driving,
         Map<CandidateId, Double> saturated) {
-    /** The bands' upper bounds, a histogram's {@code le}: the last band, above 99, has none. */
-    public static final List<Double> BOUNDS = List.of(10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0, 90.0, 95.0, 99.0);
+    /**
+     * The bands' upper bounds, a histogram's {@code le}; the band above the last, +Inf, stays
+     * empty. 100 is a bound although sysload never exceeds it: a quantile that falls in the
+     * +Inf bucket is reported as the bound below it, so without it the p99 of a host at 100
+     * would read 99.
+     */
+    public static final List<Double> BOUNDS =
+            List.of(10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0, 90.0, 95.0, 99.0, 100.0);
 
     public static final Seconds NONE =
             new Seconds(Collections.nCopies(BOUNDS.size() + 1, 0.0), 0, 0, Map.of(), Map.of());

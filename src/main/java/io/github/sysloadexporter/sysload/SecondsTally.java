@@ -51,7 +51,7 @@ final class SecondsTally {
         return new Seconds(b, total, sum, driving, saturated);
     }
 
-    /** The band of a sysload: the first bound it is at or below, else the last, above 99. */
+    /** The band of a sysload: the first bound it is at or below. */
     static int band(double sysload) {
         for (int i = 0; i < Seconds.BOUNDS.size(); i++) {
             if (sysload <= Seconds.BOUNDS.get(i)) {

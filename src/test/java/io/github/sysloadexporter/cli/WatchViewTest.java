@@ -148,7 +148,7 @@ class WatchViewTest {
     void theSummarySaysTheSecondsPerBandAndWhatDroveAndSaturatedThem() {
         List<Double> bands = new ArrayList<>(Collections.nCopies(Seconds.BOUNDS.size() + 1, 0.0));
         bands.set(0, 100.0); // 0-10
-        bands.set(Seconds.BOUNDS.size(), 50.0); // above 99
+        bands.set(Seconds.BOUNDS.size() - 1, 50.0); // above 99
         CandidateId cpu = new CandidateId(Candidate.CPU, "");
         CandidateId eth0 = new CandidateId(Candidate.SI_CPU, "eth0");
         CandidateId vda = new CandidateId(Candidate.IO, "vda");

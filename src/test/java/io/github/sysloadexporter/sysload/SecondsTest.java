@@ -49,7 +49,7 @@ class SecondsTest {
         s = at(2, 10, 90).seconds(); // 1 s at 10
         assertEquals(2, s.total(), EPS);
         assertEquals(1, s.atOrBelow(0), EPS); // at or below 10
-        assertEquals(1, s.atOrBelow(Seconds.BOUNDS.size() - 1), EPS); // at or below 99
+        assertEquals(1, s.atOrBelow(Seconds.BOUNDS.size() - 2), EPS); // at or below 99
         assertEquals(110, s.sum(), EPS);
     }
 
@@ -60,7 +60,7 @@ class SecondsTest {
         // the sampler was starved for 2 s: one sample covers 3 s at 100
         Seconds s = at(4, 300, 0).seconds();
         assertEquals(4, s.total(), EPS);
-        assertEquals(4, s.bands().get(Seconds.BOUNDS.size()), EPS); // all above 99
+        assertEquals(4, s.bands().get(Seconds.BOUNDS.size() - 1), EPS); // all above 99, at or below 100
         assertEquals(4, s.saturated().get(CPU), EPS);
         assertEquals(4, s.driving().get(CPU), EPS);
     }
@@ -89,6 +89,7 @@ class SecondsTest {
         assertEquals(10, SecondsTally.band(99));
         assertEquals(11, SecondsTally.band(99.5));
         assertEquals(11, SecondsTally.band(100));
+        assertEquals(12, SecondsTally.band(100.5)); // never: sysload is clamped to 100
     }
 
     /** Ties go as watch breaks them; saturation counts each candidate at or above the threshold. */
