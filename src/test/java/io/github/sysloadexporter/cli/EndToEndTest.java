@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.sysloadexporter.testing.Fixtures;
 import io.github.sysloadexporter.testing.Http;
 import io.github.sysloadexporter.testing.Readme;
+import io.github.sysloadexporter.testing.Repository;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EndToEndTest {
     static final Path SYSFS = Fixtures.sysfs("virtio-2cpu");
-    static final Path EXPECTED = Path.of(System.getProperty("user.dir"), "src/test/resources/e2e/metrics.txt");
+    static final Path EXPECTED = Repository.path("src/test/resources/e2e/metrics.txt");
     static final long T0_MILLIS = 1_764_000_000_000L;
 
     @TempDir

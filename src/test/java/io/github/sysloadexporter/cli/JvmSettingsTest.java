@@ -2,6 +2,7 @@ package io.github.sysloadexporter.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.github.sysloadexporter.testing.Repository;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -53,7 +54,7 @@ class JvmSettingsTest {
     /** The one place: no other main class sets, clears or replaces a system property. */
     @Test
     void noOtherClassChangesSystemProperties() throws IOException {
-        Path main = Path.of(System.getProperty("user.dir"), "src/main/java");
+        Path main = Repository.path("src/main/java");
         List<String> others;
         try (Stream<Path> files = Files.walk(main)) {
             others = files.filter(p -> p.toString().endsWith(".java") && !p.endsWith("cli/JvmSettings.java"))
