@@ -70,8 +70,8 @@ public final class Http {
      * Any method, without a request body, with request headers as for {@link #get}, over a
      * connection of its own that the server closes after the response ("Connection: close"): a
      * server stopped after the test then has no kept-alive connection of the test's to wait for
-     * (Jetty's graceful stop waits up to its stop timeout for one). Keeping a connection alive is
-     * WebServerTest's business, with sockets of its own.
+     * (Jetty's graceful stop waits up to its stop timeout for one). Tests of kept-alive
+     * connections use sockets of their own.
      */
     public Raw send(String method, URI uri, String... headers) throws IOException {
         StringBuilder head = new StringBuilder()
