@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sysloadexporter.testing.Http;
 import io.github.sysloadexporter.testing.Readme;
-import io.github.sysloadexporter.testing.Repository;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  * expected file exactly (the process and build lines, which depend on the JVM, left out).
  */
 class EndToEndTest {
-    static final Path EXPECTED = Repository.path("src/test/resources/e2e/metrics.txt");
 
     @TempDir
     Path proc;
@@ -66,9 +64,9 @@ class EndToEndTest {
         advance(1);
         String got = stable(scrape("/metrics"));
         if (Boolean.getBoolean("e2e.update")) {
-            Files.writeString(EXPECTED, got, StandardCharsets.UTF_8);
+            Files.writeString(SteppedProc.METRICS, got, StandardCharsets.UTF_8);
         }
-        assertEquals(Files.readString(EXPECTED), got);
+        assertEquals(Files.readString(SteppedProc.METRICS), got);
     }
 
     @Test
@@ -110,11 +108,11 @@ class EndToEndTest {
     @Test
     void everyFamilyIsInReadmesMetricsTable() throws Exception {
         String table = Readme.section("## Metrics");
-        List<String> missing = Files.readAllLines(EXPECTED).stream()
+        List<String> missing = Files.readAllLines(SteppedProc.METRICS).stream()
                 .filter(l -> l.startsWith("# HELP "))
                 .map(l -> l.split(" ")[2])
                 .filter(name -> !table.contains("`" + name + "`") && !table.contains("`" + name + "{"))
                 .toList();
-        assertEquals(List.of(), missing, "families of " + EXPECTED + " missing from README's metrics table");
+        assertEquals(List.of(), missing, "families of " + SteppedProc.METRICS + " missing from README's metrics table");
     }
 }

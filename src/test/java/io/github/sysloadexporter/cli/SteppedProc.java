@@ -2,6 +2,7 @@ package io.github.sysloadexporter.cli;
 
 import io.github.sysloadexporter.sysload.Sampler;
 import io.github.sysloadexporter.testing.Fixtures;
+import io.github.sysloadexporter.testing.Repository;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,11 @@ final class SteppedProc {
     static final Path SYSFS = Fixtures.sysfs("virtio-2cpu");
     /** The wall clock at step 0. */
     static final long T0_MILLIS = 1_764_000_000_000L;
+    /**
+     * What the daemon serves over this host after step 1, less the lines that depend on the
+     * JVM: EndToEndTest's expected output, rewritten with -De2e.update=true.
+     */
+    static final Path METRICS = Repository.path("src/test/resources/e2e/metrics.txt");
 
     final Path dir;
     final AtomicLong nanos = new AtomicLong(5 * SECOND);
