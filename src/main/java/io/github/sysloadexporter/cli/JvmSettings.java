@@ -28,12 +28,13 @@ final class JvmSettings {
     private static Map<String, String> defaults() {
         Map<String, String> d = new HashMap<>();
         // No option is a date, a time or an SQL type: without this picocli registers converters
-        // for them, and java.time's formatters pull in the locale data (some 250 classes and
-        // 1.5 MB that would stay resident for the life of the daemon). Read by new CommandLine.
+        // for them, and java.time's formatters pull in the locale data, which would stay
+        // resident for the life of the daemon (what it costs: README, Resource use). Read by
+        // new CommandLine.
         d.put("picocli.converters.excludes", "java\\.(sql|time)\\..*");
         // Jetty sizes its queues by how many references fill a cache line; without this it asks
-        // the JVM through the platform MBean server, which loads JMX (some 150 classes, 3 MB
-        // resident) into a daemon that never serves JMX. 16: 64-byte lines, compressed oops.
+        // the JVM through the platform MBean server, which loads JMX into a daemon that never
+        // serves JMX (README, Resource use). 16: 64-byte lines, compressed oops.
         d.put("org.eclipse.jetty.util.referencesPerCacheLine", "16");
         return Map.copyOf(d);
     }

@@ -184,12 +184,26 @@ public final class Main implements Callable<Integer> {
             err.flush();
             return CommandLine.ExitCode.USAGE;
         });
+        cl.setExecutionStrategy(main::logLevelFirst);
         return cl;
+    }
+
+    /**
+     * Runs the command asked for (the daemon, --info or watch), the log level its flags give
+     * set first: slf4j-simple reads it once, at the first logger, and any step may log.
+     */
+    private int logLevelFirst(CommandLine.ParseResult parsed) {
+        Integer help = CommandLine.executeHelpRequest(parsed);
+        if (help != null) {
+            return help;
+        }
+        JvmSettings.logLevel(System.getProperties(), level(parsed.subcommand() != null));
+        return new CommandLine.RunLast().execute(parsed);
     }
 
     @Override
     public Integer call() throws Exception {
-        Config config = validate(false);
+        Config config = validate(readWebConfig());
         if (info) {
             PrintWriter out = spec.commandLine().getOut();
             out.print(Info.render(config));
@@ -199,8 +213,8 @@ public final class Main implements Callable<Integer> {
         return serve(config);
     }
 
-    /** Checks the flags; {@code watching}: for {@code watch}, which logs warnings only by default. */
-    Config validate(boolean watching) {
+    /** The Config the flags give, once each is checked; it serves under {@code web}. */
+    Config validate(WebSecurity web) {
         if (refreshRate < 1 || refreshRate > 30) {
             throw usage("--refresh-rate must be 1 to 30 seconds, got " + refreshRate);
         }
@@ -219,13 +233,6 @@ public final class Main implements Callable<Integer> {
         if (!telemetryPath.startsWith("/")) {
             throw usage("--web.telemetry-path must start with /, got '" + telemetryPath + "'");
         }
-        String level =
-                debug ? "debug" : logLevel != null ? logLevel.toLowerCase(Locale.ROOT) : watching ? "warn" : "info";
-        if (!List.of("debug", "info", "warn", "error").contains(level)) {
-            throw usage("--log.level must be debug, info, warn or error, got '" + logLevel + "'");
-        }
-        // Before the web configuration is loaded, which may log, and before WebSecurity's logger is made.
-        JvmSettings.logLevel(System.getProperties(), level);
         InetSocketAddress address;
         try {
             address = ListenAddress.parse(listenAddress);
@@ -242,14 +249,6 @@ public final class Main implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
-        WebSecurity web = WebSecurity.none();
-        if (webConfigFile != null) {
-            try {
-                web = WebSecurity.load(webConfigFile, System::nanoTime);
-            } catch (WebConfigException e) {
-                throw usage(e.getMessage());
-            }
-        }
         return new Config(
                 address,
                 telemetryPath,
@@ -262,6 +261,36 @@ public final class Main implements Callable<Integer> {
                 saturationThreshold,
                 web,
                 limits);
+    }
+
+    /**
+     * The Config for watch, which serves nothing, so reads no web configuration. (Watch's
+     * call; {@code watching} chose the log level when this also set it, see logLevelFirst.)
+     */
+    Config validate(boolean watching) {
+        return validate(WebSecurity.none());
+    }
+
+    /** What --web.config.file says, read and checked: TLS, basic auth and headers, or none. */
+    WebSecurity readWebConfig() {
+        if (webConfigFile == null) {
+            return WebSecurity.none();
+        }
+        try {
+            return WebSecurity.load(webConfigFile, System::nanoTime);
+        } catch (WebConfigException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    /** The log level of --debug or --log.level, else the command's: warn for watch, info for the daemon. */
+    private String level(boolean watching) {
+        String level =
+                debug ? "debug" : logLevel != null ? logLevel.toLowerCase(Locale.ROOT) : watching ? "warn" : "info";
+        if (!List.of("debug", "info", "warn", "error").contains(level)) {
+            throw usage("--log.level must be debug, info, warn or error, got '" + logLevel + "'");
+        }
+        return level;
     }
 
     private static List<String> clean(List<String> names) {

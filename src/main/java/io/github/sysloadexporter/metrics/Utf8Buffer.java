@@ -7,9 +7,8 @@ import java.util.Arrays;
  * A Writer that encodes straight into a growing byte array as UTF-8. simpleclient writes the
  * text format a character at a time (label values, HELP texts): an OutputStreamWriter wraps
  * every such call in a new CharBuffer, and a StringWriter copies everything twice more (its
- * buffer, the String, its bytes). Rendering a host with one NIC and three disks (JMH
- * RenderBench, -prof gc): 20 us and 24 KB allocated here, 49 us and 30 KB through a
- * StringWriter and getBytes, 78 us and 115 KB through an OutputStreamWriter.
+ * buffer, the String, its bytes). JMH's RenderBench measures the three ways (time and
+ * garbage: README, Resource use).
  * A lone surrogate becomes '?', as the JDK's encoder makes it.
  */
 final class Utf8Buffer extends Writer {

@@ -34,9 +34,19 @@ final class BasicAuth {
     /** What a header asks to be checked: user, password and the cache key of both with the hash. */
     private record Claim(String user, String password, String hash, String key) {}
 
-    private final Lru successes = new Lru(SUCCESSES);
-    private final Lru failures = new Lru(FAILURES);
+    private final Lru successes;
+    private final Lru failures;
     private volatile byte[] decoyHash;
+
+    BasicAuth() {
+        this(SUCCESSES, FAILURES);
+    }
+
+    /** With caches of these sizes: a test fills them with a few bcrypts, not hundreds. */
+    BasicAuth(int successes, int failures) {
+        this.successes = new Lru(successes);
+        this.failures = new Lru(failures);
+    }
 
     /**
      * The answer for the Authorization header (null when absent) if it needs no bcrypt: a

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 final class GiveBack implements Connection.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(GiveBack.class);
 
-    /** So many connections at once make a crowd (about 2 MB of heap with TLS handshakes). */
+    /** So many connections at once make a crowd (the heap a TLS handshake holds: README, Limits). */
     static final int CROWD = 100;
 
     static final int FEW = 4;

@@ -20,7 +20,7 @@ public record ServerLimits(Duration requestTimeout, Duration idleTimeout, int ma
     /**
      * 5 s covers a scrape over a slow link and cuts a client that never finishes; 40 requests
      * as node_exporter's --web.max-requests; 2,000 connections hold 1,000 hostile clients and
-     * every scraper, and their TLS handshakes fit in the package's 64 MB heap.
+     * every scraper, and their TLS handshakes fit in the package's heap (README, Limits).
      */
     public static final ServerLimits DEFAULTS =
             new ServerLimits(Duration.ofSeconds(5), Duration.ofSeconds(30), 40, 2000);

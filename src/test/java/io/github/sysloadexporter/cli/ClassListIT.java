@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sysloadexporter.testing.Http;
 import io.github.sysloadexporter.testing.Ports;
+import io.github.sysloadexporter.testing.Repository;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * libraries are compared: which JDK classes load varies with the JDK build.
  */
 class ClassListIT {
-    static final Path COMMITTED = Path.of(System.getProperty("user.dir"), "debian/sysload-exporter.classlist");
+    static final Path COMMITTED = Repository.path("debian/sysload-exporter.classlist");
     static final List<String> OWN =
             List.of("io/github/sysloadexporter/", "picocli/", "io/prometheus/", "org/slf4j/", "org/eclipse/jetty/");
     static final double MIN_COVERAGE = 0.95;

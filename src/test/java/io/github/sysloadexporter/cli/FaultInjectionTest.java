@@ -1,5 +1,6 @@
 package io.github.sysloadexporter.cli;
 
+import static io.github.sysloadexporter.cli.SteppedProc.SECOND;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,14 +22,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SPEC section 5 by fault injection: the daemon runs in-process over a procfs the test
- * writes (the two-CPU virtio guest of {@link EndToEndTest}, whose good interval gives
+ * writes (the two-CPU virtio guest of {@link SteppedProc}, whose good interval gives
  * sysload 70, vda 25 %, ctxt 12000/s) and the test breaks its files between ticks. After every
  * fault it must still serve, count the failure, keep the last good values, and the next good
  * sample must be exactly right. Every scraped value is checked: never negative, NaN or
  * infinite, and never above 100 where 100 is the bound.
  */
 class FaultInjectionTest {
-    static final long SECOND = 1_000_000_000L;
     private static final Pattern LINE = Pattern.compile("^([a-z_]+)(\\{[^}]*\\})? (\\S+)$");
 
     @TempDir
@@ -40,7 +40,7 @@ class FaultInjectionTest {
 
     @BeforeEach
     void start() throws Exception {
-        startOn(EndToEndTest.SYSFS);
+        startOn(SteppedProc.SYSFS);
         String s = scrape();
         assertValue(s, "sysload_sysload", 70);
         assertValue(s, "sysload_io_util{device=\"vda\",}", 25);
@@ -143,7 +143,7 @@ class FaultInjectionTest {
     }
 
     double t1() {
-        return (EndToEndTest.T0_MILLIS + 1000) / 1000.0;
+        return (SteppedProc.T0_MILLIS + 1000) / 1000.0;
     }
 
     /** The health of one source as scraped: up, failures, skipped lines. */
@@ -182,7 +182,7 @@ class FaultInjectionTest {
         assertFailedTick(1, t1());
         assertSource(scrape(), "stat", 0, 1, 0);
         // stat back, diskstats gone: a sample without disks (step 1 -> 3, over 2 s)
-        EndToEndTest.writeProc(proc, 3);
+        steps.write(3);
         Files.delete(proc.resolve("diskstats"));
         tick(SECOND);
         assertNoDiskInterval(3);
@@ -212,7 +212,7 @@ class FaultInjectionTest {
         Files.delete(proc.resolve("stat"));
         assertRecovered(4, 3);
 
-        EndToEndTest.writeProc(proc, 5);
+        steps.write(5);
         Files.delete(proc.resolve("diskstats"));
         Files.createDirectory(proc.resolve("diskstats"));
         tick(SECOND);
@@ -230,7 +230,7 @@ class FaultInjectionTest {
 
     /** A good step whose one file is then broken. */
     void brokenStep(int n, String file, java.util.function.UnaryOperator<String> f, long elapsed) throws IOException {
-        EndToEndTest.writeProc(proc, n);
+        steps.write(n);
         mutate(file, f);
         tick(elapsed);
     }
@@ -296,7 +296,7 @@ class FaultInjectionTest {
         assertSource(s, "interrupts", 1, 0, 2);
         assertValue(s, "sysload_nic_irq_cpus{device=\"eth0\",}", 1);
         assertValue(s, "sysload_si_cpu{mode=\"sintr\",}", 50);
-        EndToEndTest.writeProc(proc, 4);
+        steps.write(4);
         Files.delete(proc.resolve("interrupts"));
         tick(10 * SECOND);
         s = scrape();
@@ -320,18 +320,18 @@ class FaultInjectionTest {
     void garbageBytes() throws Exception {
         byte[] junk = new byte[4096];
         new Random(6).nextBytes(junk);
-        EndToEndTest.writeProc(proc, 2);
+        steps.write(2);
         Files.write(proc.resolve("stat"), junk);
         tick(SECOND);
         assertFailedTick(1, t1());
-        EndToEndTest.writeProc(proc, 3);
+        steps.write(3);
         Files.write(proc.resolve("diskstats"), junk);
         tick(SECOND);
         assertNoDiskInterval(3);
         String s = scrape();
         assertTrue(value(s, "sysload_source_skipped_lines_total{source=\"diskstats\",}") > 0, s);
         assertValue(s, "sysload_source_up{source=\"diskstats\",}", 1);
-        EndToEndTest.writeProc(proc, 4);
+        steps.write(4);
         Files.write(proc.resolve("stat"), ("cpu  1 2 \u0000\u00ff 4 5 6 7\n").getBytes(StandardCharsets.ISO_8859_1));
         tick(SECOND);
         assertFailedTick(2, t1() + 2);
@@ -350,7 +350,7 @@ class FaultInjectionTest {
     void sysfsWithoutBlockCostsTheDisksOnly(@TempDir Path sysfs) throws Exception {
         daemon.close();
         Files.createSymbolicLink(
-                sysfs.resolve("class"), EndToEndTest.SYSFS.resolve("class").toAbsolutePath());
+                sysfs.resolve("class"), SteppedProc.SYSFS.resolve("class").toAbsolutePath());
         startOn(sysfs);
         String s = scrape();
         assertValue(s, "sysload_sample_failures_total", 0);
@@ -359,8 +359,8 @@ class FaultInjectionTest {
         assertFalse(s.contains("device=\"vda\""), s);
         assertSource(s, "sysfs", 0, 1, 0);
         Files.createSymbolicLink(
-                sysfs.resolve("block"), EndToEndTest.SYSFS.resolve("block").toAbsolutePath());
-        EndToEndTest.writeProc(proc, 2);
+                sysfs.resolve("block"), SteppedProc.SYSFS.resolve("block").toAbsolutePath());
+        steps.write(2);
         tick(10 * SECOND); // rescanned: vda watched from here
         step(3);
         s = scrape();
@@ -376,7 +376,7 @@ class FaultInjectionTest {
      */
     @Test
     void cpuGoesOfflineAndComesBack() throws Exception {
-        EndToEndTest.writeProc(proc, 2);
+        steps.write(2);
         // aggregate = cpu0 at step 2 + cpu1 frozen at step 1
         mutate(
                 "stat",
@@ -421,15 +421,15 @@ class FaultInjectionTest {
     void countersWrapAt32And64Bits() throws Exception {
         long top32 = 1L << 32;
         // io_ticks is 32-bit on older kernels: 100 ms before the wrap, then 150 ms after it
-        EndToEndTest.writeProc(proc, 2);
+        steps.write(2);
         mutate("diskstats", s -> s.replaceFirst(" 1264 2359", " " + (top32 - 100) + " 2359"));
         tick(SECOND);
-        EndToEndTest.writeProc(proc, 3);
+        steps.write(3);
         mutate("diskstats", s -> s.replaceFirst(" 1514 2359", " 150 2359"));
         // ctxt as a 64-bit counter: 2^64 - 4000 then 8000
         mutate("stat", s -> s.replaceFirst("(?m)^ctxt .*$", "ctxt 18446744073709547616"));
         tick(SECOND);
-        EndToEndTest.writeProc(proc, 4);
+        steps.write(4);
         mutate("diskstats", s -> s.replaceFirst(" 1764 2359", " 400 2359"));
         mutate("stat", s -> s.replaceFirst("(?m)^ctxt .*$", "ctxt 8000"));
         tick(SECOND);
@@ -442,13 +442,13 @@ class FaultInjectionTest {
 
     @Test
     void counterResetIsNeverNegative() throws Exception {
-        EndToEndTest.writeProc(proc, 2);
+        steps.write(2);
         mutate("stat", s -> s.replaceFirst("(?m)^ctxt .*$", "ctxt 5"));
         tick(SECOND);
         String s = scrape();
         assertValue(s, "sysload_proc_ctxt", 0);
         // counting on from the reset
-        EndToEndTest.writeProc(proc, 3);
+        steps.write(3);
         mutate("stat", x -> x.replaceFirst("(?m)^ctxt .*$", "ctxt 12005"));
         tick(SECOND);
         assertValue(scrape(), "sysload_proc_ctxt", 12000);

@@ -1,16 +1,21 @@
 package io.github.sysloadexporter.cli;
 
+import static io.github.sysloadexporter.cli.SteppedProc.SECOND;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.github.sysloadexporter.sysload.ProcessStats;
 import io.github.sysloadexporter.sysload.Sampler;
 import java.io.PrintWriter;
-import java.io.StringWriter;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  * test drives: the daemon's sampler and calculator, the lines exactly as printed.
  */
 class WatchEndToEndTest {
-    static final long SECOND = 1_000_000_000L;
 
     @TempDir
     Path proc;
@@ -29,11 +33,11 @@ class WatchEndToEndTest {
     @Test
     void oneLinePerGoodSampleNoneForAFailedReadingThenStopsAtTheCount() throws Exception {
         SteppedProc steps = new SteppedProc(proc);
-        Config config = TestDaemon.config(proc, EndToEndTest.SYSFS, List.of(), List.of());
+        Config config = TestDaemon.config(proc, SteppedProc.SYSFS, List.of(), List.of());
         sampler = Daemon.sampler(config, steps.nanos::get, steps.wall::get, () -> ProcessStats.UNKNOWN);
         sampler.tick(); // the first reading: nothing to compare with, no line
 
-        StringWriter printed = new StringWriter();
+        Printed printed = new Printed();
         PrintWriter out = new PrintWriter(printed);
         WatchView view = new WatchView(ZoneOffset.UTC, false, 0);
         Thread watch = new Thread(() -> {
@@ -46,7 +50,7 @@ class WatchEndToEndTest {
         watch.start();
 
         steps.step(1, sampler);
-        awaitLines(printed, 2);
+        printed.await(2);
         // /proc/stat truncated: the reading fails, the sample stays, no line.
         Files.writeString(proc.resolve("stat"), "cpu  1 2 3\n");
         steps.tick(SECOND, sampler);
@@ -54,7 +58,7 @@ class WatchEndToEndTest {
         watch.join(10_000);
         assertFalse(watch.isAlive(), "still watching after --count lines");
 
-        // The end-to-end test's figures (see EndToEndTest.writeProc): sysload 70, driven by
+        // The end-to-end test's figures (see SteppedProc.write): sysload 70, driven by
         // eth0's group on CPU 1 (busy 70, irq+softirq+system 60); all CPUs 47.5; vda 25 %.
         assertEquals(
                 "time     sysload    1m    5m   15m   cpu si_nic si_cpus si_busy si_irq   vda drives\n"
@@ -63,11 +67,40 @@ class WatchEndToEndTest {
                 printed.toString());
     }
 
-    static void awaitLines(StringWriter printed, int lines) throws InterruptedException {
-        long deadline = System.nanoTime() + 10 * SECOND;
-        while (printed.toString().lines().count() < lines && System.nanoTime() < deadline) {
-            Thread.sleep(10);
+    /** What watch prints, kept whole, and each line handed over as it ends, for the test to wait on. */
+    static final class Printed extends Writer {
+        private final StringBuilder all = new StringBuilder();
+        private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        private int lineStart;
+
+        @Override
+        public synchronized void write(char[] chars, int offset, int length) {
+            for (int i = offset; i < offset + length; i++) {
+                all.append(chars[i]);
+                if (chars[i] == '\n') {
+                    lines.add(all.substring(lineStart));
+                    lineStart = all.length();
+                }
+            }
         }
-        assertEquals(lines, printed.toString().lines().count(), printed.toString());
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+
+        /** Waits for the next {@code n} lines, each for up to 10 s: watch runs on a thread of its own. */
+        void await(int n) throws InterruptedException {
+            for (int i = 0; i < n; i++) {
+                assertNotNull(
+                        lines.poll(10, TimeUnit.SECONDS), "line " + (i + 1) + " of " + n + " not printed:\n" + this);
+            }
+        }
+
+        @Override
+        public synchronized String toString() {
+            return all.toString();
+        }
     }
 }

@@ -21,7 +21,7 @@ import java.util.List;
  * points back at virtio2), which is why the pom does not copy them.
  */
 public final class Fixtures {
-    private static final Path ROOT = Path.of(System.getProperty("user.dir"), "src/test/resources/fixtures");
+    private static final Path ROOT = Repository.path("src/test/resources/fixtures");
 
     private Fixtures() {}
 

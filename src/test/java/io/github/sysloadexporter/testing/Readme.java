@@ -12,7 +12,7 @@ public final class Readme {
     /** A heading line; a shell comment in a code block has one '#' only. */
     private static final Pattern NEXT_HEADING = Pattern.compile("\n#{2,6} ");
 
-    private static final Path FILE = Path.of(System.getProperty("user.dir"), "README.md");
+    private static final Path FILE = Repository.path("README.md");
 
     private Readme() {}
 

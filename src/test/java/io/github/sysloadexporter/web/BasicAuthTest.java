@@ -21,18 +21,23 @@ class BasicAuthTest {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Caches of 4 successes and 8 failures: as the daemon's, filled with a few bcrypts. */
     @Test
     void wrongPasswordsNeverEvictTheCachedSuccess() {
-        BasicAuth auth = new BasicAuth();
+        int failures = 8;
+        BasicAuth auth = new BasicAuth(4, failures);
         assertNull(auth.cached(USERS, header("prometheus", "s3cret")), "not known before a bcrypt");
         assertEquals(BasicAuth.Result.ALLOWED, auth.check(USERS, header("prometheus", "s3cret")));
         assertEquals(BasicAuth.Result.ALLOWED, auth.cached(USERS, header("prometheus", "s3cret")));
         assertEquals(1, auth.cachedSuccesses());
-        for (int i = 0; i < 2 * BasicAuth.FAILURES; i++) {
+        for (int i = 0; i < 2 * failures; i++) {
             assertEquals(BasicAuth.Result.DENIED, auth.check(USERS, header("prometheus", "wrong" + i)));
         }
         assertEquals(1, auth.cachedSuccesses());
-        assertEquals(1 + BasicAuth.FAILURES, auth.cacheSize(), "failures are bounded by their own limit");
+        assertEquals(1 + failures, auth.cacheSize(), "failures are bounded by their own limit");
+        // the most recent failures are the ones remembered
+        assertEquals(BasicAuth.Result.DENIED, auth.cached(USERS, header("prometheus", "wrong" + (2 * failures - 1))));
+        assertNull(auth.cached(USERS, header("prometheus", "wrong0")), "the oldest failure is forgotten");
         assertEquals(BasicAuth.Result.ALLOWED, auth.cached(USERS, header("prometheus", "s3cret")));
     }
 
