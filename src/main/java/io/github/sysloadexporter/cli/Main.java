@@ -27,6 +27,9 @@ import picocli.CommandLine.Spec;
 /**
  * The command line. Flags follow node_exporter's style; the Go sysload exporter's names are
  * kept as aliases so its service files keep working.
+ *
+ * <p>Over 300 lines, kept whole: two thirds of it are the flags, each a field with its help
+ * text, which picocli reads from this class; the checks of their values sit beside them.
  */
 @Command(
         name = "sysload-exporter",
@@ -261,14 +264,6 @@ public final class Main implements Callable<Integer> {
                 saturationThreshold,
                 web,
                 limits);
-    }
-
-    /**
-     * The Config for watch, which serves nothing, so reads no web configuration. (Watch's
-     * call; {@code watching} chose the log level when this also set it, see logLevelFirst.)
-     */
-    Config validate(boolean watching) {
-        return validate(WebSecurity.none());
     }
 
     /** What --web.config.file says, read and checked: TLS, basic auth and headers, or none. */

@@ -6,6 +6,7 @@ import io.github.sysloadexporter.sysload.ProcessStats;
 import io.github.sysloadexporter.sysload.Published;
 import io.github.sysloadexporter.sysload.Sample;
 import io.github.sysloadexporter.sysload.Sampler;
+import io.github.sysloadexporter.web.WebSecurity;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -56,7 +57,8 @@ final class Watch implements Callable<Integer> {
         if (count < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--count must be 0 or more, got " + count);
         }
-        Config config = main.validate(true);
+        // It serves nothing, so it reads no web configuration.
+        Config config = main.validate(WebSecurity.none());
         // Straight to fd 1, not through System.out, which hides a closed pipe from checkError.
         PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), UTF_8));
         for (String warning : UnknownNames.warnings(config)) {

@@ -3,7 +3,6 @@ package io.github.sysloadexporter.metrics;
 import io.github.sysloadexporter.sysload.Candidate;
 import io.github.sysloadexporter.sysload.CandidateId;
 import io.github.sysloadexporter.sysload.CpuModes;
-import io.github.sysloadexporter.sysload.ProcessStats;
 import io.github.sysloadexporter.sysload.Published;
 import io.github.sysloadexporter.sysload.Sample;
 import io.github.sysloadexporter.sysload.Seconds;
@@ -64,7 +63,7 @@ public final class SysloadCollector extends Collector {
                 "The --saturation-threshold: the percent at or above which a candidate's seconds count in"
                         + " sysload_saturated_seconds_total.",
                 saturationThreshold);
-        out.add(family(
+        out.add(Families.family(
                 NS + "build_info",
                 Type.GAUGE,
                 "Always 1; the labels say which sysload-exporter and Java runtime are running.",
@@ -77,15 +76,15 @@ public final class SysloadCollector extends Collector {
                 "Unix time of the last successful sample. If it lags behind time(), sampling is failing"
                         + " and the values shown are that old.",
                 p.lastSuccessSeconds());
-        out.add(counter(NS + "samples", "Samples of /proc taken successfully.", p.samplesTotal()));
-        out.add(counter(
+        out.add(Families.counter(NS + "samples", "Samples of /proc taken successfully.", p.samplesTotal()));
+        out.add(Families.counter(
                 NS + "sample_failures",
                 "Samples that failed because /proc/stat was missing,"
                         + " unreadable or had no usable aggregate cpu line; the last good values are served meanwhile."
                         + " Other sources failing cost only their part: see sysload_source_up.",
                 p.failuresTotal()));
         addSources(out, p.sources());
-        addProcess(out, p.process());
+        ProcessFamilies.add(out, p.process());
         return out;
     }
 
@@ -234,59 +233,8 @@ public final class SysloadCollector extends Collector {
                 skipped));
     }
 
-    private static void addProcess(List<MetricFamilySamples> out, ProcessStats ps) {
-        if (ps.cpuSeconds() >= 0) {
-            out.add(counter(
-                    "process_cpu_seconds",
-                    "Total user and system CPU time spent by the exporter in" + " seconds.",
-                    ps.cpuSeconds()));
-        }
-        processGauge(
-                out,
-                "process_resident_memory_bytes",
-                "Resident memory size of the exporter in bytes.",
-                ps.residentBytes());
-        processGauge(
-                out,
-                "process_virtual_memory_bytes",
-                "Virtual memory size of the exporter in bytes.",
-                ps.virtualBytes());
-        processGauge(out, "process_open_fds", "Number of open file descriptors.", ps.openFds());
-        processGauge(out, "process_max_fds", "Maximum number of open file descriptors.", ps.maxFds());
-        if (ps.startTimeSeconds() >= 0) {
-            out.add(family(
-                    "process_start_time_seconds",
-                    Type.GAUGE,
-                    "Start time of the exporter since unix epoch in seconds.",
-                    List.of(),
-                    List.of(),
-                    ps.startTimeSeconds()));
-        }
-    }
-
-    private static void processGauge(List<MetricFamilySamples> out, String name, String help, long v) {
-        if (v >= 0) {
-            out.add(family(name, Type.GAUGE, help, List.of(), List.of(), v));
-        }
-    }
-
     private static void gauge(List<MetricFamilySamples> out, String name, String help, double v) {
-        out.add(family(NS + name, Type.GAUGE, help, List.of(), List.of(), v));
-    }
-
-    private static MetricFamilySamples family(
-            String name, Type type, String help, List<String> labels, List<String> values, double v) {
-        return new MetricFamilySamples(
-                name, type, help, List.of(new MetricFamilySamples.Sample(name, labels, values, v)));
-    }
-
-    // simpleclient names a counter family without _total and its sample with it.
-    private static MetricFamilySamples counter(String name, String help, double v) {
-        return new MetricFamilySamples(
-                name,
-                Type.COUNTER,
-                help,
-                List.of(new MetricFamilySamples.Sample(name + "_total", List.of(), List.of(), v)));
+        out.add(Families.family(NS + name, Type.GAUGE, help, List.of(), List.of(), v));
     }
 
     private static MetricFamilySamples modes(String name, String help, CpuModes m) {

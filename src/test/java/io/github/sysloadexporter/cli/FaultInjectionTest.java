@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SPEC section 5 by fault injection: the daemon runs in-process over a procfs the test
+ * README "When something fails", by fault injection: the daemon runs in-process over a procfs the test
  * writes (the two-CPU virtio guest of {@link SteppedProc}, whose good interval gives
  * sysload 70, vda 25 %, ctxt 12000/s) and the test breaks its files between ticks. After every
  * fault it must still serve, count the failure, keep the last good values, and the next good
