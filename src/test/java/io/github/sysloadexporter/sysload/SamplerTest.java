@@ -230,6 +230,21 @@ class SamplerTest {
         assertEquals(11.0, again.lastSuccessSeconds(), 1e-9); // the fifth tick, at 7 s + 4 s
     }
 
+    /** The seconds behind the means: a failed reading adds none, the next good one covers its time. */
+    @Test
+    void aFailedReadingCountsNoSecondsAndTheNextCoversThem() {
+        tick();
+        tick();
+        assertEquals(1, sampler.published().sample().seconds().total(), 1e-9);
+        proc.broken = true;
+        tick();
+        assertEquals(1, sampler.published().sample().seconds().total(), 1e-9);
+        proc.broken = false;
+        tick();
+        // 2 s since the last good reading, all of them counted once
+        assertEquals(3, sampler.published().sample().seconds().total(), 1e-9);
+    }
+
     @Test
     void interruptsUnreadableKeepTheGroupAndAreReadAgainNextTick() {
         tick();
