@@ -39,6 +39,9 @@ E2E_METRICS = os.path.join(REPO, "src", "test", "resources", "e2e", "metrics.txt
 # rule evaluations and the range all line up.
 DEFAULT_START = 1764000000
 THRESHOLD = 40.0
+SATURATION = 90.0  # --saturation-threshold
+# The per-second histogram's bucket bounds (sysload_per_second_sysload), as the exporter has them.
+BOUNDS = (10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0, 90.0, 95.0, 99.0, 100.0)
 REFRESH = 1  # the exporter's default sampling interval, seconds
 JOBS = ("sysload", "sysload-db", "sysload-batch")
 
@@ -112,8 +115,8 @@ def parse_exposition(text):
             raise ValueError("cannot parse exposition line %r" % line)
         name, labels = m.group(1), dict(LABEL_RE.findall(m.group(3) or ""))
         owner = name if name in families else None
-        if owner is None:  # OpenMetrics counters: family "x", sample "x_total"
-            for suffix in ("_total", "_created"):
+        if owner is None:  # OpenMetrics counters: family "x", sample "x_total"; histograms' parts
+            for suffix in ("_total", "_created", "_bucket", "_count", "_sum"):
                 if name.endswith(suffix) and name[:-len(suffix)] in families:
                     owner = name[:-len(suffix)]
         if owner is None:
@@ -449,6 +452,54 @@ MODE_INDEX = {"user": 0, "nice": 1, "system": 2, "idle": 3, "wio": 4, "intr": 5,
 SOURCES = ("stat", "diskstats", "interrupts", "sysfs")
 
 
+class Tally:
+    """The seconds behind the means, counted as the exporter counts them since it started: each
+    sample weighs the seconds since the last counted one (the generator has one sample per
+    scrape, so each stands for its whole interval; a frozen exporter counts nothing, and its
+    first good sample after covers the gap), by band of sysload, by the candidate that drove
+    it and by the candidates at or above the saturation threshold."""
+
+    def __init__(self, epoch):
+        self.epoch = epoch  # when the exporter started: it counts from 0 again after a restart
+        self.last_t = epoch
+        self.bands = [0.0] * (len(BOUNDS) + 1)
+        self.total = 0.0
+        self.sum = 0.0
+        self.driving = {}
+        self.saturated = {}
+
+    def add(self, host, s, t):
+        seconds = float(t - self.last_t)
+        self.last_t = t
+        if seconds <= 0:
+            return
+        load = s["sysload"]
+        self.bands[bisect.bisect_left(BOUNDS, load)] += seconds
+        self.total += seconds
+        self.sum += load * seconds
+        cands = [(("cpu", ""), s["cpu_cand"]), (("si_cpu", host.si_nic), s["si_cand"])]
+        if s["io"] is not None:
+            cands += [(("io", d), v) for d, v in zip(host.disks, s["io"])]
+        top = None
+        for key, v in cands:
+            # the first of the largest: ties go to cpu, then si_cpu, then the disks in order
+            if v > 0 and (top is None or v > top[1]):
+                top = (key, v)
+            self.driving.setdefault(key, 0.0)
+            self.saturated[key] = self.saturated.get(key, 0.0) + (seconds if v >= SATURATION else 0.0)
+        if top is not None:
+            self.driving[top[0]] += seconds
+
+    def at_or_below(self, i):
+        return sum(self.bands[:i + 1])
+
+    def copy(self):
+        c = Tally(self.epoch)
+        c.last_t, c.bands, c.total, c.sum = self.last_t, list(self.bands), self.total, self.sum
+        c.driving, c.saturated = dict(self.driving), dict(self.saturated)
+        return c
+
+
 class HostWriter:
     """Writes one host's lines for a window of steps into per-family files."""
 
@@ -478,6 +529,7 @@ class HostWriter:
         if name == "sysload_nic_irq_cpus":
             return float(self.host.nic_cpus[labels["device"]])
         return {"sysload_interrupt_threshold_percent": THRESHOLD, "sysload_source_skipped_lines_total": 0.0,
+                "sysload_saturation_threshold_percent": SATURATION,
                 "sysload_build_info": 1.0, "process_virtual_memory_bytes": 3.62e9,
                 "process_max_fds": 524288.0}.get(name)
 
@@ -514,6 +566,18 @@ class HostWriter:
         if n == "sysload_source_failures_total":
             src = labels["source"]
             return lambda s, m: float(m["source_failures"].get(src, 0))
+        if n == "sysload_per_second_sysload_bucket":
+            le = labels["le"]
+            i = len(BOUNDS) if le == "+Inf" else BOUNDS.index(float(le))
+            return lambda s, m: m["tally"].at_or_below(i)
+        if n == "sysload_per_second_sysload_count":
+            return lambda s, m: m["tally"].total
+        if n == "sysload_per_second_sysload_sum":
+            return lambda s, m: m["tally"].sum
+        if n in ("sysload_driving_seconds_total", "sysload_saturated_seconds_total"):
+            key = (labels["resource"], labels["device"])
+            part = "driving" if n == "sysload_driving_seconds_total" else "saturated"
+            return lambda s, m: getattr(m["tally"], part).get(key, 0.0)
         if n == "process_cpu_seconds_total":
             return lambda s, m: round((m["t"] - host.exporter_start(m["t"])) * 0.0021, 2)
         if n == "process_resident_memory_bytes":
@@ -533,9 +597,10 @@ class HostWriter:
         # The means are over the samples of the last 60, 300 and 900 seconds, as the
         # exporter's (since it started; frozen with the rest while /proc/stat fails).
         if tail is not None:
-            first, (times, values) = k0, tail
+            first, (times, values, tally) = k0, tail
+            tally = tally.copy()
         else:
-            first, times, values = 0, [], []
+            first, times, values, tally = 0, [], [], None
         up_ts = []  # " <time>\n" of the steps at which the exporter answered
         varying = [(i, fn) for i, (_, _, const, fn) in enumerate(self.plan) if fn is not None]
         n_const = len(self.plan) - len(varying)
@@ -578,6 +643,12 @@ class HostWriter:
                 times.append(t)
                 values.append(s["sysload"])
                 t_means = t
+                epoch = host.exporter_start(t)
+                if tally is None or tally.epoch != epoch:
+                    # its counts up to the first scrape seen: the uptime, all like this sample
+                    tally = Tally(epoch)
+                tally.add(host, s, t)
+            meta["tally"] = tally
             if k < k0:
                 continue
             for key, seconds in MEAN_WINDOWS.items():
@@ -608,7 +679,7 @@ class HostWriter:
             if vs:
                 out[family_index[name]].write("".join([prefix + repr(v) + ts for v, ts in zip(vs, target_ts)]))
         keep = bisect.bisect_right(times, times[-1] - MEAN_WINDOWS["fifteen"]) if times else 0
-        return times[keep:], values[keep:]
+        return times[keep:], values[keep:], tally
 
 
 def om_families():
