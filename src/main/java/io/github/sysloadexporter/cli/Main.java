@@ -168,14 +168,24 @@ public final class Main implements Callable<Integer> {
 
     static CommandLine commandLine(Main main) {
         CommandLine cl = new CommandLine(main);
-        // Bad input: one line on stderr and status 2, not the whole usage text.
-        cl.setParameterExceptionHandler((ex, args) -> {
+        // Bad input: not the whole usage text.
+        cl.setParameterExceptionHandler(new UsageError());
+        return cl;
+    }
+
+    /**
+     * Bad input: one line on stderr and status 2. A class, not a lambda: picocli's interfaces
+     * are of Java 5, and the class-data dump, which links a lambda's interface to make the
+     * lambda, cannot archive such a class once linked (it warns, and the archive lacks both).
+     */
+    private static final class UsageError implements CommandLine.IParameterExceptionHandler {
+        @Override
+        public int handleParseException(CommandLine.ParameterException ex, String[] args) {
             PrintWriter err = ex.getCommandLine().getErr();
             err.println("sysload-exporter: " + ex.getMessage() + " (see --help)");
             err.flush();
             return CommandLine.ExitCode.USAGE;
-        });
-        return cl;
+        }
     }
 
     @Override
