@@ -1,70 +1,75 @@
 #!/usr/bin/env bash
-# Regenerates debian/sysload-exporter.classlist, the list of classes that the package's
-# postinst dumps into the class-data-sharing archive /var/cache/sysload-exporter/
-# sysload-exporter.jsa (see the comment in debian/sysload-exporter.launcher).
+# Regenerates the lists of classes that the package's postinst dumps into its two
+# class-data-sharing archives in /var/cache/sysload-exporter (see the comment in
+# debian/sysload-exporter.launcher): debian/classlists/VERSION/sysload-exporter.classlist,
+# what a plain HTTP start loads, and sysload-exporter-tls.classlist, what a start with a TLS
+# and basic-auth web config loads, for each Java feature VERSION a runtime is given for.
 #
-#   mvn -B -q package -DskipTests && bash src/test/cds/update-classlist.sh
+#   mvn -B -q package -DskipTests && bash src/test/cds/update-classlist.sh [RUNTIME...]
 #
-# It builds nothing: it runs target/sysload-exporter.jar through the package's launcher,
-# with the packaged JVM flags and -XX:DumpLoadedClassList, on a free loopback port, its stderr
-# standing for the journal as under systemd (JOURNAL_STREAM naming it: no log timestamps);
-# waits until the first sample is served; scrapes / once, /metrics in the OpenMetrics format
-# gzipped once (as Prometheus asks) and /metrics in the text format every half second for
-# about 3 s, so that the classes of every path a scrape takes are listed; stops it with
-# SIGTERM and writes what it loaded.
-# Run it after a change in what the exporter loads (new code, new or upgraded libraries,
-# another JDK); ClassListIT fails when the committed list falls behind the code.
+# RUNTIME (default host): host, a JDK directory or SUITE:VERSION, as src/test/cds/cds.sh
+# says; the package's lists come from "host trixie:21 trixie:25" on Debian 12 (Java 17), the
+# Java runtimes Debian 12 and 13 install it with. Each list must come from the Java version it
+# is for: one made on another names classes and lambdas that version lacks or spells otherwise.
 #
-# Needs: the default "java" (the one the archive is dumped with), curl.
+# It builds nothing: it runs target/sysload-exporter.jar (JAR) through the package's launcher,
+# with the packaged JVM flags and -XX:DumpLoadedClassList, no archive (so that every class is
+# loaded and listed), on a free loopback port, its stderr standing for the journal as under
+# systemd (JOURNAL_STREAM naming it: no log timestamps); waits until the first sample is
+# served; scrapes it as cds_scrape does, over https with the password for the TLS start; stops
+# it with SIGTERM and writes what it loaded. Run it after a change in what the exporter loads
+# (new code, new or upgraded libraries, another JDK build); check-archives.sh, and so
+# ClassListIT, fails when a list falls behind.
+#
+# Needs: curl, openssl; for SUITE:VERSION root, debootstrap and systemd-nspawn.
 set -euo pipefail
 # shellcheck source=src/test/shell/lib.sh
 . "$(dirname "$0")/../shell/lib.sh"
+# shellcheck source=src/test/shell/debian-root.sh
+. "$REPO/src/test/shell/debian-root.sh"
+# shellcheck source=src/test/cds/cds.sh
+. "$REPO/src/test/cds/cds.sh"
 
 JAR=${JAR:-target/sysload-exporter.jar}
-OUT=debian/sysload-exporter.classlist
-
-command -v curl >/dev/null || die "curl missing (apt-get install curl)"
+for tool in curl openssl; do
+    command -v "$tool" >/dev/null || die "$tool missing (apt-get install $tool)"
+done
 [ -s "$JAR" ] || die "$JAR missing (mvn -B -q package -DskipTests)"
 
-port=$(free_port)
-base=http://127.0.0.1:$port
+# record NAME KIND WHAT: runs the exporter (KIND plain or tls, a WHAT start), scrapes it and
+# writes the classes it loaded to the list NAME of the runtime's Java version.
+record() {
+    local name=$1 kind=$2 what=$3 out
+    out=$CDS_LISTS/$CDS_JAVA_VERSION/$name.classlist
+    rm -f "$CDS_HOST_STAGE/$name.lst"
+    cds_start "$name" "$kind" --setenv=JAVA_OPTS="-XX:DumpLoadedClassList=$CDS_STAGE/$name.lst" \
+        --setenv=SYSLOAD_EXPORTER_CDS_ARCHIVE=
+    cds_scrape
+    cds_stop "$name"
+    [ -s "$CDS_HOST_STAGE/$name.lst" ] || die "the JVM wrote no class list"
 
-# The packaged flags and the default java, as postinst dumps with; no archive, so that the
-# run loads every class itself.
-unset JAVA_HOME JAVA_DEFAULT_OPTS
-# The package runs under systemd, whose journal stamps the lines: the exporter then loads no
-# date formatting. systemd names the stream by device and inode; here the log file stands for it.
-: >"$WORK/exporter.log"
-JOURNAL_STREAM=$(stat -c %d:%i "$WORK/exporter.log") \
-    JAVA_OPTS="-XX:DumpLoadedClassList=$WORK/loaded.lst" SYSLOAD_EXPORTER_CDS_ARCHIVE='' \
-    start_exporter "$JAR" "$WORK/exporter.log" --web.listen-address="127.0.0.1:$port"
-pid=$EXPORTER_PID
-wait_first_sample "$base/metrics" "$pid" "$WORK/exporter.log" 15
+    # The JVM's own header is replaced by ours. Left out, as the dump could not use them and
+    # would warn: dynamic proxies ($ProxyN), generated at run time; JFR's event classes
+    # (jdk/internal/event/), never archived; and Java 25's @cp lines, the constant pool entries
+    # to resolve at dump time: given by index, they fit one build of the JDK only (Debian's
+    # 25.0.5 and Temurin's 25.0.3 differ), and resolving those of picocli's classes, which are
+    # Java 5 class files, links them, after which they cannot be archived at all.
+    mkdir -p "${out%/*}"
+    {
+        echo "# Classes that sysload-exporter loads in a $what start, written by src/test/cds/update-classlist.sh"
+        echo "# from a run of target/sysload-exporter.jar on Java $CDS_JAVA_BUILD."
+        echo "# postinst dumps them into /var/cache/sysload-exporter/$name.jsa"
+        echo "# (java -Xshare:dump -XX:SharedClassListFile=...). Regenerate it with:"
+        echo "#   mvn -B -q package -DskipTests && bash src/test/cds/update-classlist.sh RUNTIME"
+        # shellcheck disable=SC2016 # a literal $ in a regular expression
+        grep -v -E -e '^#' -e '/\$Proxy[0-9]+( |$)' -e '^jdk/internal/event/' -e '^@cp ' "$CDS_HOST_STAGE/$name.lst"
+    } >"$WORK/$name.classlist"
+    mv "$WORK/$name.classlist" "$out"
+    echo "update-classlist: ${out#"$REPO"/}: $(grep -vc '^#' "$out") entries ($(grep -c '^@' "$out") of them lambda lines)"
+}
 
-curl -fsS -o /dev/null "$base/" || die "$base/ failed"
-curl -fsS -o /dev/null --compressed -H 'Accept: application/openmetrics-text' "$base/metrics" ||
-    die "OpenMetrics scrape failed"
-for _ in $(seq 6); do
-    sleep 0.5
-    curl -fsS -o /dev/null "$base/metrics" || die "scrape of $base/metrics failed"
+for runtime in "${@:-host}"; do
+    cds_runtime "$runtime" "$WORK/stage-${runtime//[:\/]/_}"
+    record sysload-exporter plain plain
+    record sysload-exporter-tls tls "TLS and basic-auth"
 done
-
-kill -TERM "$pid"
-status=0
-wait "$pid" || status=$?
-[ "$status" = 0 ] || { cat "$WORK/exporter.log" >&2; die "the exporter exited with status $status"; }
-[ -s "$WORK/loaded.lst" ] || die "the JVM wrote no class list"
-
-# The JVM's own header is replaced by ours. Dynamic proxies ($ProxyN) are generated at run
-# time and cannot be found at dump time; leaving them out spares postinst those warnings.
-{
-    echo "# Classes that sysload-exporter loads, written by src/test/cds/update-classlist.sh"
-    echo "# from a run of target/sysload-exporter.jar on Java $(java -version 2>&1 | sed -n '2s/.*(build \(.*\)).*/\1/p')."
-    echo "# postinst dumps them into /var/cache/sysload-exporter/sysload-exporter.jsa"
-    echo "# (java -Xshare:dump -XX:SharedClassListFile=...). Regenerate it with:"
-    echo "#   mvn -B -q package -DskipTests && bash src/test/cds/update-classlist.sh"
-    # shellcheck disable=SC2016 # a literal $ in a regular expression
-    grep -v -e '^#' -e '/\$Proxy[0-9]*$' "$WORK/loaded.lst"
-} >"$WORK/classlist"
-mv "$WORK/classlist" "$OUT"
-echo "update-classlist: $OUT: $(grep -vc '^#' "$OUT") entries ($(grep -c '^@' "$OUT") of them lambda lines)"

@@ -998,16 +998,20 @@ class Runner:
             env["JAVA_HOME"] = a.java_home
             note = "JAVA_HOME=%s, no class-data archive (the launcher uses one with the default java only)" % a.java_home
         elif not a.no_cds:
-            # What the package's postinst does, through the same script (lib.sh's dump_cds).
-            archive = os.path.join(self.work, "sysload-exporter.jsa")
-            r = subprocess.run(["sh", os.path.join(REPO, "debian", "sysload-exporter.dump-cds"),
-                                os.path.join(REPO, "debian", "sysload-exporter.classlist"), jar, archive],
-                               stdin=subprocess.DEVNULL, capture_output=True, text=True)
-            if r.returncode != 0:
-                raise Fatal("class-data dump of %s failed:\n%s%s" % (jar, r.stdout, r.stderr))
+            # What the package's postinst does, through the same script (lib.sh's
+            # dump_cds_archives): both archives, the launcher choosing by the web config.
+            for name in ("sysload-exporter", "sysload-exporter-tls"):
+                r = subprocess.run(["sh", os.path.join(REPO, "debian", "sysload-exporter.dump-cds"),
+                                    os.path.join(REPO, "debian", "classlists"), jar,
+                                    os.path.join(self.work, name + ".jsa")],
+                                   stdin=subprocess.DEVNULL, capture_output=True, text=True)
+                if r.returncode != 0:
+                    raise Fatal("class-data dump of %s failed:\n%s%s" % (jar, r.stdout, r.stderr))
+            archive = os.path.join(self.work, "sysload-exporter-tls.jsa" if self.tls_files else "sysload-exporter.jsa")
+            env["SYSLOAD_EXPORTER_CDS_DIR"] = self.work
         else:
             note = "no class-data archive (--no-cds)"
-        env["SYSLOAD_EXPORTER_CDS_ARCHIVE"] = archive
+            env["SYSLOAD_EXPORTER_CDS_ARCHIVE"] = ""
         port = free_port(self.ports)
         proc, log_path = self.start(["sh", os.path.join(REPO, "debian", "sysload-exporter.launcher"),
                                      "--web.listen-address=%s:%d" % (LOOPBACK, port)] + self.web_args(),

@@ -39,7 +39,6 @@ WARMUP=${WARMUP:-30}
 SCRAPER=${SCRAPER:-prometheus}
 CDS=${CDS:-1}
 JDKS=${JDKS:-}
-JDK_ROOTS_DIR=${JDK_ROOTS_DIR:-$REPO/target/jdk-roots}
 WRK_ARGS=${WRK_ARGS:--t2 -c16 -d10s}
 
 for tool in prometheus prometheus-node-exporter wrk curl; do
@@ -65,43 +64,6 @@ next_port() {
     ports+=("$PORT")
 }
 
-# in_jdk_root ROOT COMMAND...: runs COMMAND in ROOT (not booted) with the host's network.
-in_jdk_root() {
-    local root=$1
-    shift
-    systemd-nspawn -q -D "$root" --register=no --keep-unit --as-pid2 --console=pipe \
-        --setenv=DEBIAN_FRONTEND=noninteractive "$@"
-}
-
-# jdk_root SUITE VERSION: prints the path of a root of SUITE whose only java is Debian's
-# OpenJDK VERSION, made the first time (its output in the root's directory, .log).
-jdk_root() {
-    local suite=$1 version=$2 root
-    root=$JDK_ROOTS_DIR/$suite-jdk$version
-    if [ ! -f "$root/.jdk-root-ready" ]; then
-        debian_root_remove "$root"
-        mkdir -p "$JDK_ROOTS_DIR"
-        debian_root "$suite" "$root" "${DEB_TEST_WORK:-$REPO/target/deb-test}/cache" "$root.log" >&2 ||
-            die "no Debian $suite root"
-        {
-            in_jdk_root "$root" apt-get -q update &&
-                in_jdk_root "$root" apt-get -q install -y --no-install-recommends "openjdk-$version-jre-headless" &&
-                in_jdk_root "$root" apt-get -q clean
-        } >>"$root.log" 2>&1 || die "could not install openjdk-$version-jre-headless in $root (log: $root.log)"
-        touch "$root/.jdk-root-ready"
-    fi
-    echo "$root"
-}
-
-# Descendants of PID (children first), one a line.
-descendants() {
-    local child
-    for child in $(ps -o pid= --ppid "$1"); do
-        echo "$child"
-        descendants "$child"
-    done
-}
-
 names=()
 pids=()
 exporter_ports=()
@@ -113,7 +75,7 @@ for entry in ${JDKS:-host}; do
         if [ "$CDS" = 1 ]; then
             # What postinst does, for this jar at its path here.
             archive=$work/sysload-exporter.jsa
-            dump_cds debian/sysload-exporter.classlist "$JAR" "$archive"
+            dump_cds debian/classlists "$JAR" "$archive"
         fi
         next_port
         SYSLOAD_EXPORTER_CDS_ARCHIVE="$archive" start_exporter "$JAR" "$work/exporter.log" \
@@ -134,11 +96,11 @@ for entry in ${JDKS:-host}; do
         cp debian/sysload-exporter.launcher "$root$stage/launcher"
         cp debian/sysload-exporter.jvm-flags "$root$stage/jvm-flags"
         cp debian/sysload-exporter.dump-cds "$root$stage/dump-cds"
-        cp debian/sysload-exporter.classlist "$root$stage/classlist"
+        cp -r debian/classlists "$root$stage/classlists"
         archive=
         if [ "$CDS" = 1 ]; then
             archive=$stage/sysload-exporter.jsa
-            out=$(in_jdk_root "$root" sh "$stage/dump-cds" "$stage/classlist" "$stage/sysload-exporter.jar" "$archive" 2>&1) ||
+            out=$(in_jdk_root "$root" sh "$stage/dump-cds" "$stage/classlists" "$stage/sysload-exporter.jar" "$archive" 2>&1) ||
                 { printf '%s\n' "$out" >&2; die "class-data dump with OpenJDK $version failed"; }
         fi
         next_port

@@ -92,3 +92,45 @@ debian_root_remove() {
         while read -r m; do umount -l "$m" || true; done
     rm -rf --one-file-system "$dir"
 }
+
+# Roots whose only java is one Debian OpenJDK, for the scripts that run the exporter on each
+# (resource-use.sh, update-classlist.sh, check-archives.sh): made once, under JDK_ROOTS_DIR
+# (default target/jdk-roots), from the suite tarballs that deb-test.sh caches.
+JDK_ROOTS_DIR=${JDK_ROOTS_DIR:-$REPO/target/jdk-roots}
+
+# in_jdk_root ROOT COMMAND...: runs COMMAND in ROOT (not booted) with the host's network.
+in_jdk_root() {
+    local root=$1
+    shift
+    systemd-nspawn -q -D "$root" --register=no --keep-unit --as-pid2 --console=pipe \
+        --setenv=DEBIAN_FRONTEND=noninteractive "$@"
+}
+
+# jdk_root SUITE VERSION: prints the path of a root of SUITE whose only java is Debian's
+# OpenJDK VERSION, made the first time (its output in the root's directory, .log).
+jdk_root() {
+    local suite=$1 version=$2 root
+    root=$JDK_ROOTS_DIR/$suite-jdk$version
+    if [ ! -f "$root/.jdk-root-ready" ]; then
+        debian_root_remove "$root"
+        mkdir -p "$JDK_ROOTS_DIR"
+        debian_root "$suite" "$root" "${DEB_TEST_WORK:-$REPO/target/deb-test}/cache" "$root.log" >&2 ||
+            die "no Debian $suite root"
+        {
+            in_jdk_root "$root" apt-get -q update &&
+                in_jdk_root "$root" apt-get -q install -y --no-install-recommends "openjdk-$version-jre-headless" &&
+                in_jdk_root "$root" apt-get -q clean
+        } >>"$root.log" 2>&1 || die "could not install openjdk-$version-jre-headless in $root (log: $root.log)"
+        touch "$root/.jdk-root-ready"
+    fi
+    echo "$root"
+}
+
+# Descendants of PID (children first), one a line.
+descendants() {
+    local child
+    for child in $(ps -o pid= --ppid "$1"); do
+        echo "$child"
+        descendants "$child"
+    done
+}

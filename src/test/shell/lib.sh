@@ -82,13 +82,15 @@ start_exporter() {
     on_exit stop_process "$EXPORTER_PID"
 }
 
-# wait_first_sample URL PID LOG [SECONDS]: until URL serves a sysload sample (two readings, one
-# refresh interval apart); dies, showing LOG, if PID exits or SECONDS (default 30) pass first.
+# wait_first_sample URL PID LOG [SECONDS [CURL_ARG...]]: until URL serves a sysload sample (two
+# readings, one refresh interval apart); dies, showing LOG, if PID exits or SECONDS (default 30)
+# pass first. CURL_ARGs go to curl (a CA file and a password for https).
 wait_first_sample() {
     local url=$1 pid=$2 log=$3 deadline=$((SECONDS + ${4:-30}))
+    shift $(($# < 4 ? $# : 4))
     # grep reads the whole page (no -q): curl writing after grep has quit would die of
     # SIGPIPE, which pipefail counts as no sample.
-    until curl -fsS "$url" 2>/dev/null | grep '^sysload_sysload ' >/dev/null; do
+    until curl -fsS "$@" "$url" 2>/dev/null | grep '^sysload_sysload ' >/dev/null; do
         if ! kill -0 "$pid" 2>/dev/null; then
             cat "$log" >&2
             die "the exporter exited before its first sample"
@@ -110,9 +112,18 @@ scrape_every_second() {
 }
 
 # dump_cds CLASSLIST JAR ARCHIVE: the class-data dump that the package's postinst makes, with
-# the same script; dies with the JVM's output if it fails.
+# the same script (CLASSLIST a list, or debian/classlists: the list of ARCHIVE's name for the
+# default java's version); dies with the JVM's output if it fails.
 dump_cds() {
     local out
     out=$(sh "$REPO/debian/sysload-exporter.dump-cds" "$1" "$2" "$3" 2>&1 </dev/null) ||
         { printf '%s\n' "$out" >&2; die "class-data dump of $2 failed"; }
+}
+
+# dump_cds_archives JAR DIR: both archives that postinst dumps, plain and TLS, from the
+# committed class lists of the default java's version, as DIR/sysload-exporter.jsa and
+# DIR/sysload-exporter-tls.jsa: what the launcher chooses between (SYSLOAD_EXPORTER_CDS_DIR=DIR).
+dump_cds_archives() {
+    dump_cds "$REPO/debian/classlists" "$1" "$2/sysload-exporter.jsa"
+    dump_cds "$REPO/debian/classlists" "$1" "$2/sysload-exporter-tls.jsa"
 }

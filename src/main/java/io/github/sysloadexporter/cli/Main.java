@@ -180,15 +180,39 @@ public final class Main implements Callable<Integer> {
 
     static CommandLine commandLine(Main main) {
         CommandLine cl = new CommandLine(main);
-        // Bad input: one line on stderr and status 2, not the whole usage text.
-        cl.setParameterExceptionHandler((ex, args) -> {
+        // Bad input: not the whole usage text.
+        cl.setParameterExceptionHandler(new UsageError());
+        cl.setExecutionStrategy(new LogLevelFirst(main));
+        return cl;
+    }
+
+    /** {@link #logLevelFirst}; a class, not a method reference, for the reason UsageError is one. */
+    private static final class LogLevelFirst implements CommandLine.IExecutionStrategy {
+        private final Main main;
+
+        LogLevelFirst(Main main) {
+            this.main = main;
+        }
+
+        @Override
+        public int execute(CommandLine.ParseResult parsed) {
+            return main.logLevelFirst(parsed);
+        }
+    }
+
+    /**
+     * Bad input: one line on stderr and status 2. A class, not a lambda: picocli's interfaces
+     * are of Java 5, and the class-data dump, which links a lambda's interface to make the
+     * lambda, cannot archive such a class once linked (it warns, and the archive lacks both).
+     */
+    private static final class UsageError implements CommandLine.IParameterExceptionHandler {
+        @Override
+        public int handleParseException(CommandLine.ParameterException ex, String[] args) {
             PrintWriter err = ex.getCommandLine().getErr();
             err.println("sysload-exporter: " + ex.getMessage() + " (see --help)");
             err.flush();
             return CommandLine.ExitCode.USAGE;
-        });
-        cl.setExecutionStrategy(main::logLevelFirst);
-        return cl;
+        }
     }
 
     /**

@@ -11,6 +11,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -27,7 +28,9 @@ final class PemKeys {
             Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \\1-----", Pattern.DOTALL);
     private static final byte[] RSA_ENCRYPTION = oid(1, 2, 840, 113549, 1, 1, 1);
     private static final byte[] EC_PUBLIC_KEY = oid(1, 2, 840, 10045, 2, 1);
-    private static final String[] KEY_ALGORITHMS = {"RSA", "EC", "Ed25519", "Ed448", "RSASSA-PSS"};
+    private static final byte[] ED25519 = oid(1, 3, 101, 112);
+    private static final byte[] ED448 = oid(1, 3, 101, 113);
+    private static final byte[] RSASSA_PSS = oid(1, 2, 840, 113549, 1, 1, 10);
 
     record Block(String label, byte[] der) {}
 
@@ -91,15 +94,48 @@ final class PemKeys {
     }
 
     static PrivateKey fromPkcs8(byte[] der) throws GeneralSecurityException {
-        PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(der);
-        for (String alg : KEY_ALGORITHMS) {
+        // The key factory of the algorithm the key names, and no other: one that refuses a key
+        // goes on to every other provider of its algorithm, loading all the JDK's providers
+        // (PKCS#11, XML signatures, SASL...) for good.
+        String alg = algorithm(der);
+        if (alg != null) {
             try {
-                return KeyFactory.getInstance(alg).generatePrivate(spec);
+                return KeyFactory.getInstance(alg).generatePrivate(new PKCS8EncodedKeySpec(der));
             } catch (GeneralSecurityException | RuntimeException e) {
-                // not this algorithm: try the next
+                // malformed: said below
             }
         }
         throw new GeneralSecurityException("private key of an unsupported algorithm or malformed");
+    }
+
+    /** The key algorithm named by a PKCS#8 PrivateKeyInfo, if one of those TLS can use; else null. */
+    static String algorithm(byte[] pkcs8) {
+        try {
+            // PrivateKeyInfo { version, AlgorithmIdentifier { algorithm OID, parameters }, ... }
+            List<Der.Tlv> info = Der.readSequence(pkcs8);
+            if (info.size() < 3 || info.get(1).tag() != Der.SEQUENCE) {
+                return null;
+            }
+            List<Der.Tlv> id = Der.read(info.get(1).content());
+            if (id.isEmpty() || id.get(0).tag() != Der.OID) {
+                return null;
+            }
+            byte[] oid = Der.encode(Der.OID, id.get(0).content());
+            if (Arrays.equals(oid, RSA_ENCRYPTION)) {
+                return "RSA";
+            } else if (Arrays.equals(oid, EC_PUBLIC_KEY)) {
+                return "EC";
+            } else if (Arrays.equals(oid, ED25519)) {
+                return "Ed25519";
+            } else if (Arrays.equals(oid, ED448)) {
+                return "Ed448";
+            } else if (Arrays.equals(oid, RSASSA_PSS)) {
+                return "RSASSA-PSS";
+            }
+            return null;
+        } catch (IllegalArgumentException e) {
+            return null; // not DER
+        }
     }
 
     /** PKCS#8 PrivateKeyInfo { version 0, { rsaEncryption, NULL }, OCTET STRING { RSAPrivateKey } }. */

@@ -12,12 +12,13 @@ import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Key and trust managers that ask for the current {@link TlsMaterial} at every handshake.
- * The JDK HttpsServer takes its SSLContext once, when it is configured, so a rotated
- * certificate reaches new connections only through managers like these.
+ * The server takes its SSLContext once, when it starts, so a rotated certificate reaches new
+ * connections only through managers like these.
  */
 final class Reloading {
     private Reloading() {}
 
+    /** The one key and chain of the current material, for a handshake that can use it. */
     static final class KeyManager extends X509ExtendedKeyManager {
         private final Supplier<TlsMaterial> current;
 
@@ -25,33 +26,29 @@ final class Reloading {
             this.current = current;
         }
 
-        private X509ExtendedKeyManager km() {
-            return current.get().keyManager();
-        }
-
         @Override
         public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
-            return km().chooseEngineServerAlias(keyType, issuers, engine);
+            return current.get().suits(keyType) ? TlsMaterial.ALIAS : null;
         }
 
         @Override
         public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-            return km().chooseServerAlias(keyType, issuers, socket);
+            return current.get().suits(keyType) ? TlsMaterial.ALIAS : null;
         }
 
         @Override
         public String[] getServerAliases(String keyType, Principal[] issuers) {
-            return km().getServerAliases(keyType, issuers);
+            return current.get().suits(keyType) ? new String[] {TlsMaterial.ALIAS} : null;
         }
 
         @Override
         public X509Certificate[] getCertificateChain(String alias) {
-            return km().getCertificateChain(alias);
+            return TlsMaterial.ALIAS.equals(alias) ? current.get().chain().clone() : null;
         }
 
         @Override
         public PrivateKey getPrivateKey(String alias) {
-            return km().getPrivateKey(alias);
+            return TlsMaterial.ALIAS.equals(alias) ? current.get().key() : null;
         }
 
         // A server never presents a client certificate.

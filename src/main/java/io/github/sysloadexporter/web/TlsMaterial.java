@@ -8,25 +8,21 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import javax.net.ssl.KeyManagerFactory;
+import java.util.Locale;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * The key material of one reading of tls_server_config: the server's key manager and the
- * trust manager that checks client certificates.
+ * The key material of one reading of tls_server_config: the server's key and certificate chain,
+ * and the trust manager that checks client certificates.
  */
-record TlsMaterial(X509ExtendedKeyManager keyManager, X509ExtendedTrustManager trustManager) {
+record TlsMaterial(PrivateKey key, X509Certificate[] chain, X509ExtendedTrustManager trustManager) {
     /** Alias of the one key; fixed so that a key manager swapped mid-handshake still knows it. */
     static final String ALIAS = "sysload";
-
-    private static final char[] NO_PASSWORD = new char[0];
 
     /** Loads the files; the message of a failure names the file and the key of the config. */
     static TlsMaterial load(TlsSettings t, String configFile) throws WebConfigException {
@@ -46,20 +42,39 @@ record TlsMaterial(X509ExtendedKeyManager keyManager, X509ExtendedTrustManager t
             throw new WebConfigException("web config " + configFile + ": key tls_server_config.key_file: " + t.keyFile()
                     + " is not the key of the first certificate in " + t.certFile());
         }
-        X509ExtendedKeyManager km;
-        try {
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(null, null);
-            ks.setKeyEntry(ALIAS, key, NO_PASSWORD, chain.toArray(new Certificate[0]));
-            // SunX509 hands out the key store's own alias, which stays valid across a reload.
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance("SunX509");
-            kmf.init(ks, NO_PASSWORD);
-            km = (X509ExtendedKeyManager) kmf.getKeyManagers()[0];
-        } catch (GeneralSecurityException | IOException e) {
-            throw fileError(configFile, "key_file", t.keyFile(), e);
-        }
+        // The key and chain are handed to the handshake as they are (Reloading.KeyManager), not
+        // through a KeyStore and the JDK's key manager factory: those load the PKCS#12 key store,
+        // its attributes and Unicode normalisation, some hundred classes a scrape never uses.
         X509ExtendedTrustManager tm = t.clientAuth().verified ? caTrust(t, configFile) : ANY_CLIENT;
-        return new TlsMaterial(km, tm);
+        return new TlsMaterial(key, chain.toArray(new X509Certificate[0]), tm);
+    }
+
+    /**
+     * Whether the key suits a handshake that asks for {@code keyType}: the JDK's key manager
+     * names the key algorithm ("EC", "RSA", "RSASSA-PSS", "EdDSA"), or for TLS 1.2's static
+     * key exchanges that and the algorithm of the key that signed the certificate ("EC_RSA").
+     * The certificate authorities a client may name are not checked: the server has one key,
+     * and offering it is better than failing the handshake, as Go's server does.
+     */
+    boolean suits(String keyType) {
+        if (keyType == null) {
+            return false;
+        }
+        int cut = keyType.indexOf('_');
+        if (!chain[0].getPublicKey().getAlgorithm().equals(cut < 0 ? keyType : keyType.substring(0, cut))) {
+            return false;
+        }
+        if (cut < 0) {
+            return true;
+        }
+        // As the JDK's SunX509 key manager tells it: by the issuer's key if the chain has it,
+        // else by the name of the certificate's signature algorithm.
+        String signedBy = keyType.substring(cut + 1);
+        return chain.length > 1
+                ? signedBy.equals(chain[1].getPublicKey().getAlgorithm())
+                : chain[0].getSigAlgName()
+                        .toUpperCase(Locale.ROOT)
+                        .contains("WITH" + signedBy.toUpperCase(Locale.ROOT));
     }
 
     private static X509ExtendedTrustManager caTrust(TlsSettings t, String configFile) throws WebConfigException {

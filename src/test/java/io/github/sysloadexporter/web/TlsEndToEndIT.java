@@ -193,6 +193,28 @@ class TlsEndToEndIT {
     }
 
     @Test
+    void ecKeyOverTls12ButNotForAnRsaOnlyClient() throws Exception {
+        new Certs(dir).make(true);
+        start(tls("server.key", ""));
+        assertEquals(
+                "200",
+                curl("--cacert", "ca.pem", "--tlsv1.2", "--tls-max", "1.2", url("/metrics"))
+                        .status());
+        // A client that takes only suites signed with RSA gets no handshake, not the EC key.
+        Curl rsaOnly = curl(
+                "--cacert",
+                "ca.pem",
+                "--tlsv1.2",
+                "--tls-max",
+                "1.2",
+                "--ciphers",
+                "ECDHE-RSA-AES128-GCM-SHA256",
+                url("/metrics"));
+        assertNotEquals(0, rsaOnly.exit(), rsaOnly.status());
+        assertEquals("200", curl("--cacert", "ca.pem", url("/metrics")).status());
+    }
+
+    @Test
     void ecSec1KeyWithRequireAndVerifyClientCert() throws Exception {
         Certs c = new Certs(dir).make(true);
         c.traditionalServerKey();
