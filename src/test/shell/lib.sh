@@ -30,6 +30,10 @@ _run_exit_commands() {
     done
 }
 trap _run_exit_commands EXIT
+# Ctrl-C or SIGTERM ends the script, through the commands above, even while a child that
+# handles the signal itself (a JVM) goes on running: bash would otherwise carry on after it.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # WORK: a temporary directory of the script's, removed at exit.
 WORK=$(mktemp -d)
@@ -52,16 +56,40 @@ free_port() {
     die "no free loopback port found"
 }
 
-# stop_process PID: SIGTERM, then SIGKILL if it still runs 2 s later.
-stop_process() {
-    local pid=$1 _
-    kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 20); do
-        kill -0 "$pid" 2>/dev/null || return 0
-        sleep 0.1
+# need COMMAND...: dies naming those of the commands that are not on PATH; the script's
+# header says which packages have them.
+need() {
+    local c missing=()
+    for c in "$@"; do
+        command -v "$c" >/dev/null || missing+=("$c")
     done
-    kill -KILL "$pid" 2>/dev/null || true
+    [ "${#missing[@]}" = 0 ] || die "not found: ${missing[*]} (see the packages at the top of $0)"
+}
+
+# wait_until SECONDS COMMAND...: runs COMMAND every 0.2 s until it succeeds; fails once
+# SECONDS have passed without.
+wait_until() {
+    local deadline=$((SECONDS + $1))
+    shift
+    until "$@"; do
+        [ "$SECONDS" -lt "$deadline" ] || return 1
+        sleep 0.2
+    done
+}
+
+# stop_process PID [SECONDS]: SIGTERM, then SIGKILL if it still runs SECONDS (default 2)
+# later; reaps it if it is the script's child.
+stop_process() {
+    local pid=$1 grace=${2:-2} _
+    if kill -0 "$pid" 2>/dev/null; then
+        kill -TERM "$pid" 2>/dev/null || true
+        for _ in $(seq $((grace * 10))); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
 }
 
 # The JVM flags file the package ships; the launcher reads it, and so does anything here that
@@ -85,17 +113,16 @@ start_exporter() {
 # wait_first_sample URL PID LOG [SECONDS]: until URL serves a sysload sample (two readings, one
 # refresh interval apart); dies, showing LOG, if PID exits or SECONDS (default 30) pass first.
 wait_first_sample() {
-    local url=$1 pid=$2 log=$3 deadline=$((SECONDS + ${4:-30}))
+    wait_until "${4:-30}" _sampled "$1" "$2" "$3" || { cat "$3" >&2; die "no sample on $1 within ${4:-30} s"; }
+}
+_sampled() {
+    if ! kill -0 "$2" 2>/dev/null; then
+        cat "$3" >&2
+        die "the exporter exited before its first sample"
+    fi
     # grep reads the whole page (no -q): curl writing after grep has quit would die of
     # SIGPIPE, which pipefail counts as no sample.
-    until curl -fsS "$url" 2>/dev/null | grep '^sysload_sysload ' >/dev/null; do
-        if ! kill -0 "$pid" 2>/dev/null; then
-            cat "$log" >&2
-            die "the exporter exited before its first sample"
-        fi
-        [ "$SECONDS" -lt "$deadline" ] || { cat "$log" >&2; die "no sample on $url within ${4:-30} s"; }
-        sleep 0.1
-    done
+    curl -fsS "$1" 2>/dev/null | grep '^sysload_sysload ' >/dev/null
 }
 
 # scrape_every_second URL...: in the background until exit, a new connection per scrape.
