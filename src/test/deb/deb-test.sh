@@ -52,12 +52,13 @@
 #   DEB_TEST_MIRROR    Debian mirror URI (default: apt's entry for SUITE, else for bookworm)
 #   DEB_TEST_KEEP=1    leave the container running and the root in place on exit
 set -euo pipefail
-
-REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
+# shellcheck source=src/test/shell/lib.sh
+. "$(dirname "$0")/../shell/lib.sh"
 # shellcheck source=src/test/shell/debian-root.sh
 . "$REPO/src/test/shell/debian-root.sh"
-WORK=${DEB_TEST_WORK:-$REPO/target/deb-test}
-CACHE_DIR=$WORK/cache
+# What this test keeps for the next run and for reading after it (lib.sh's WORK is removed).
+OUT=${DEB_TEST_WORK:-$REPO/target/deb-test}
+CACHE_DIR=$OUT/cache
 SUITE=${1:-${DEB_TEST_SUITE:-bookworm}}
 JDK=${2:-${DEB_TEST_JDK:-}}
 PKG=sysload-exporter
@@ -72,13 +73,13 @@ ROOT=
 say() { printf '\n=== %s\n' "$*"; }
 ok() { printf 'ok: %s\n' "$*"; }
 
+# fail MESSAGE: dies, showing first the end of the service's journal if the container runs.
 fail() {
-    printf 'FAIL: %s\n' "$*" >&2
     if [ -n "$INIT_PID" ] && kill -0 "$INIT_PID" 2>/dev/null; then
         echo "--- journal of $PKG.service in the container:" >&2
         in_root journalctl --no-pager -n 40 -u "$PKG.service" >&2 || true
     fi
-    exit 1
+    die "FAIL: $*"
 }
 
 # Runs a command inside the booted container, with a clean environment.
@@ -96,50 +97,22 @@ in_chroot() {
 
 prop() { in_root systemctl show -P "$1" "$PKG.service"; }
 
-# wait_until SECONDS COMMAND...: retries COMMAND every 0.5 s.
-wait_until() {
-    local deadline=$((SECONDS + $1)); shift
-    until "$@"; do
-        [ "$SECONDS" -lt "$deadline" ] || return 1
-        sleep 0.5
-    done
-}
-
-cleanup() {
-    local rc=$?
-    if [ "${DEB_TEST_KEEP:-0}" = 1 ]; then
-        echo "DEB_TEST_KEEP=1: container (nspawn pid $NSPAWN_PID, init pid $INIT_PID) and $ROOT left in place"
-        exit "$rc"
-    fi
-    if [ -n "$NSPAWN_PID" ] && kill -0 "$NSPAWN_PID" 2>/dev/null; then
-        # nspawn passes SIGTERM on to the container's systemd as a shut-down request.
-        kill -TERM "$NSPAWN_PID" 2>/dev/null || true
-        local _
-        for _ in $(seq 60); do
-            kill -0 "$NSPAWN_PID" 2>/dev/null || break
-            sleep 0.5
-        done
-        kill -KILL "$NSPAWN_PID" 2>/dev/null || true
-        wait "$NSPAWN_PID" 2>/dev/null || true
-    fi
-    debian_root_remove "$ROOT"
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# unless_kept COMMAND...: on_exit COMMAND, unless DEB_TEST_KEEP=1 leaves the container and
+# its root for a look.
+unless_kept() { [ "${DEB_TEST_KEEP:-0}" = 1 ] || on_exit "$@"; }
+kept() { echo "DEB_TEST_KEEP=1: the container (nspawn pid $NSPAWN_PID, init pid $INIT_PID) and $ROOT are left in place"; }
+[ "${DEB_TEST_KEEP:-0}" != 1 ] || on_exit kept
 
 [ "$(id -u)" = 0 ] || fail "must run as root (debootstrap, systemd-nspawn, nsenter)"
-for cmd in dpkg-buildpackage dh mvn lintian debootstrap systemd-nspawn systemd-analyze nsenter tar awk; do
-    command -v "$cmd" >/dev/null || fail "$cmd not found; see the package list at the top of $0"
-done
+need dpkg-buildpackage dh mvn lintian debootstrap systemd-nspawn systemd-analyze nsenter tar awk
 [ -x /usr/bin/python3 ] || fail "/usr/bin/python3 not found; see the package list at the top of $0"
 [[ $SUITE =~ ^[a-z]+$ ]] || fail "SUITE is a Debian codename such as bookworm or trixie, not '$SUITE'"
 [[ $JDK =~ ^[0-9]*$ ]] || fail "JDK is an OpenJDK feature version such as 21, not '$JDK'"
 
-mkdir -p "$WORK"
-WORK=$(cd "$WORK" && pwd)
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
 # This combination's logs and root; the build and the caches are shared.
-RUN=$WORK/$SUITE-jdk${JDK:-default}
+RUN=$OUT/$SUITE-jdk${JDK:-default}
 mkdir -p "$RUN"
 echo "deb-test: Debian $SUITE, OpenJDK ${JDK:-of the suite by default}; logs in $RUN"
 
@@ -157,14 +130,14 @@ else
     DEB=${PKG}_${VERSION}_all.deb
     # dpkg-buildpackage writes to the parent directory, so build in a copy whose
     # parent is ours.
-    BUILD=$WORK/build
+    BUILD=$OUT/build
     rm -rf "$BUILD"
     mkdir -p "$BUILD/$PKG"
     tar -C "$REPO" --exclude=./.git --exclude=./target -cf - . | tar -C "$BUILD/$PKG" -xf -
-    (cd "$BUILD/$PKG" && dpkg-buildpackage -us -uc -b) > "$WORK/build.log" 2>&1 ||
-        { tail -40 "$WORK/build.log"; fail "dpkg-buildpackage failed (log: $WORK/build.log)"; }
+    (cd "$BUILD/$PKG" && dpkg-buildpackage -us -uc -b) > "$OUT/build.log" 2>&1 ||
+        { tail -40 "$OUT/build.log"; fail "dpkg-buildpackage failed (log: $OUT/build.log)"; }
     [ -f "$BUILD/$DEB" ] || fail "$DEB was not built"
-    DEB_PATH=$WORK/$DEB
+    DEB_PATH=$OUT/$DEB
     cp "$BUILD/$DEB" "$DEB_PATH"
     ok "built $DEB_PATH"
     dpkg-deb -c "$DEB_PATH" | awk '{print "  " $1, $6}'
@@ -199,7 +172,7 @@ for jvm in openjdk-17-jre-headless=17.0.9+9-1~deb12u1=no openjdk-17-jre-headless
     openjdk-21-jre-headless=21.0.1+12-1=no openjdk-21-jre-headless=21.0.0+35-1=yes \
     openjdk-25-jre-headless=25.0.1+8-1=no; do
     IFS='=' read -r jvm_pkg jvm_version refused <<<"$jvm"
-    admin=$RUN/dpkg-admin
+    admin=$WORK/dpkg-admin
     rm -rf "$admin"
     mkdir -p "$admin/info" "$admin/updates" "$admin/triggers"
     touch "$admin/available"
@@ -210,12 +183,12 @@ for jvm in openjdk-17-jre-headless=17.0.9+9-1~deb12u1=no openjdk-17-jre-headless
     [ "$got" = "$refused" ] || { echo "$breaks_out"; fail "beside $jvm_pkg $jvm_version: refused=$got, wanted $refused"; }
     ok "beside $jvm_pkg $jvm_version: $([ "$got" = yes ] && echo refused || echo accepted)"
 done
-rm -rf "$RUN/dpkg-admin"
 
 # --- 3. a clean Debian root of SUITE, booted -------------------------------
 say "a minimal Debian $SUITE root"
 ROOT=$RUN/root
 debian_root_remove "$ROOT"
+unless_kept debian_root_remove "$ROOT"
 debian_root "$SUITE" "$ROOT" "$CACHE_DIR" "$RUN/debootstrap.log" || fail "no $SUITE root"
 
 # The package's dependencies (the Java runtime, adduser) come from the mirror.
@@ -259,6 +232,8 @@ say "boot the root with systemd-nspawn"
 systemd-nspawn -D "$ROOT" --boot --register=no --keep-unit --console=pipe \
     --private-network --machine=sysload-deb-test > "$RUN/nspawn.log" 2>&1 &
 NSPAWN_PID=$!
+# nspawn passes SIGTERM on to the container's systemd as a shut-down request.
+unless_kept stop_process "$NSPAWN_PID" 30
 
 # The container's PID 1 is the child of nspawn whose innermost pid is 1.
 find_init() {
