@@ -81,7 +81,8 @@ NSPAWN_PID=
 INIT_PID=
 ROOT=
 
-say() { printf '\n=== %s\n' "$*"; }
+# Each step's heading says when it began, in seconds since the start: where the time goes.
+say() { printf '\n=== %s (at %d s)\n' "$*" "$SECONDS"; }
 ok() { printf 'ok: %s\n' "$*"; }
 
 # fail MESSAGE: dies, showing first the end of the service's journal if the container runs.
@@ -730,4 +731,4 @@ in_root rm -r "/etc/$PKG"
 say "purge after the upgrade"
 purge_and_check "$RUN/purge-upgraded.log"
 
-say "PASS: $DEB on Debian $SUITE with $JRE: installs, runs, restarts, purges and upgrades from $PREVIOUS_VERSION cleanly ($SECONDS s)"
+say "PASS: $DEB on Debian $SUITE with $JRE: installs, runs, restarts, purges and upgrades from $PREVIOUS_VERSION cleanly"
