@@ -1,7 +1,9 @@
 # shellcheck shell=bash
-# What the scripts under src/test share: cleanup at exit, a free port, starting the exporter
-# the way the package does (debian/'s launcher and JVM flags, a jar of this checkout), waiting
-# for its first sample, and the class-data dump. Sourced, after `set -euo pipefail`:
+# What the scripts under src/test share: dying with one line, cleanup at exit (and on Ctrl-C
+# or SIGTERM), a check for the commands they need, waiting with a deadline, a free port,
+# starting the exporter the way the package does (debian/'s launcher and JVM flags, a jar of
+# this checkout), waiting for its first sample, and the class-data dump. Sourced, after
+# `set -euo pipefail`:
 #
 #   . "$(dirname "$0")/../shell/lib.sh"
 #
