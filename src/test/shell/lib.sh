@@ -115,16 +115,17 @@ start_exporter() {
 # wait_first_sample URL PID LOG [SECONDS]: until URL serves a sysload sample (two readings, one
 # refresh interval apart); dies, showing LOG, if PID exits or SECONDS (default 30) pass first.
 wait_first_sample() {
-    wait_until "${4:-30}" _sampled "$1" "$2" "$3" || { cat "$3" >&2; die "no sample on $1 within ${4:-30} s"; }
-}
-_sampled() {
-    if ! kill -0 "$2" 2>/dev/null; then
-        cat "$3" >&2
-        die "the exporter exited before its first sample"
-    fi
+    local url=$1 pid=$2 log=$3 deadline=$((SECONDS + ${4:-30}))
     # grep reads the whole page (no -q): curl writing after grep has quit would die of
     # SIGPIPE, which pipefail counts as no sample.
-    curl -fsS "$1" 2>/dev/null | grep '^sysload_sysload ' >/dev/null
+    until curl -fsS "$url" 2>/dev/null | grep '^sysload_sysload ' >/dev/null; do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            cat "$log" >&2
+            die "the exporter exited before its first sample"
+        fi
+        [ "$SECONDS" -lt "$deadline" ] || { cat "$log" >&2; die "no sample on $url within ${4:-30} s"; }
+        sleep 0.1
+    done
 }
 
 # scrape_every_second URL...: in the background until exit, a new connection per scrape.
