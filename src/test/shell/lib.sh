@@ -60,12 +60,14 @@ free_port() {
 
 # need COMMAND...: dies naming those of the commands that are not on PATH; the script's
 # header says which packages have them.
+# (The array has a name of its own: shellcheck, reading a sourcing script with this file,
+# does not keep locals apart and would take a script's string of the same name for it.)
 need() {
-    local c missing=()
+    local c _need_missing=()
     for c in "$@"; do
-        command -v "$c" >/dev/null || missing+=("$c")
+        command -v "$c" >/dev/null || _need_missing+=("$c")
     done
-    [ "${#missing[@]}" = 0 ] || die "not found: ${missing[*]} (see the packages at the top of $0)"
+    [ "${#_need_missing[@]}" = 0 ] || die "not found: ${_need_missing[*]} (see the packages at the top of $0)"
 }
 
 # wait_until SECONDS COMMAND...: runs COMMAND every 0.2 s until it succeeds; fails once
