@@ -11,7 +11,10 @@
 # .ci/run runs bookworm 17, trixie 21 and trixie 25.
 #
 # 1. builds the .deb with dpkg-buildpackage from a copy of the checkout (unless DEB_TEST_DEB
-#    names one already built),
+#    names one already built), and the .deb of the version below the top one in
+#    debian/changelog from the last commit that had it on top, exported with git archive
+#    (unless DEB_TEST_PREVIOUS_DEB names one, or one built from that commit is in
+#    $DEB_TEST_WORK),
 # 2. runs lintian on it (fails on errors), systemd-analyze security on
 #    systemd/sysload-exporter.service (fails if the exposure is above 4.0), and checks that
 #    dpkg refuses it beside a JVM older than its flags need (Breaks),
@@ -33,10 +36,15 @@
 #    and still be the same process; the table of each round is printed,
 # 6. checks a restart by systemd after SIGKILL, a restart on reinstallation, flags taken from
 #    /etc/default/sysload-exporter, exit 0 on SIGTERM,
-# 7. then removes and purges, leaving nothing behind, the archive included.
+# 7. then removes and purges, leaving nothing behind, the archive included,
+# 8. installs the previous version's .deb, changes /etc/default/sysload-exporter and adds a web
+#    configuration that it names, upgrades to the new .deb and checks: both files kept as they
+#    were (no conffile question), the service restarted on the new jar (MainPID, the version
+#    in sysload_build_info, the jar the JVM holds open) with both in effect, the class-data
+#    archive dumped anew and mapped by the new JVM; then purges again, leaving nothing.
 #
 # Needs (Debian packages): debhelper maven default-jdk-headless (or
-# openjdk-17-jdk-headless) lintian debootstrap systemd-container systemd
+# openjdk-17-jdk-headless) lintian debootstrap systemd-container systemd git
 # python3 (Python 3.11 or later, as /usr/bin/python3, for step 5),
 # plus the Maven dependencies in ~/.m2 or access to Maven Central, and the
 # Debian mirror that apt is configured with.
@@ -46,18 +54,22 @@
 #   DEB_TEST_DEB       install this .deb instead of building one; the checks of the build
 #                      (lintian, systemd-analyze security of the unit) are left to the run
 #                      that built it, as .ci/run does for the second and third combination
+#   DEB_TEST_PREVIOUS_DEB  upgrade from this .deb instead of building the previous version's
+#                      from git; .ci/run builds it in its first run and passes it to the others
 #   DEB_TEST_WORK      working directory (default: target/deb-test in the checkout)
 #   DEB_TEST_CACHE=0   do not keep the bootstrapped root of SUITE as a tarball, nor the
-#                      packages fetched for it, under $DEB_TEST_WORK/cache for the next run
+#                      packages fetched for it, under $DEB_TEST_WORK/cache for the next run,
+#                      and build the previous version's .deb even if it was built before
 #   DEB_TEST_MIRROR    Debian mirror URI (default: apt's entry for SUITE, else for bookworm)
 #   DEB_TEST_KEEP=1    leave the container running and the root in place on exit
 set -euo pipefail
-
-REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
+# shellcheck source=src/test/shell/lib.sh
+. "$(dirname "$0")/../shell/lib.sh"
 # shellcheck source=src/test/shell/debian-root.sh
 . "$REPO/src/test/shell/debian-root.sh"
-WORK=${DEB_TEST_WORK:-$REPO/target/deb-test}
-CACHE_DIR=$WORK/cache
+# What this test keeps for the next run and for reading after it (lib.sh's WORK is removed).
+OUT=${DEB_TEST_WORK:-$REPO/target/deb-test}
+CACHE_DIR=$OUT/cache
 SUITE=${1:-${DEB_TEST_SUITE:-bookworm}}
 JDK=${2:-${DEB_TEST_JDK:-}}
 PKG=sysload-exporter
@@ -69,16 +81,17 @@ NSPAWN_PID=
 INIT_PID=
 ROOT=
 
-say() { printf '\n=== %s\n' "$*"; }
+# Each step's heading says when it began, in seconds since the start: where the time goes.
+say() { printf '\n=== %s (at %d s)\n' "$*" "$SECONDS"; }
 ok() { printf 'ok: %s\n' "$*"; }
 
+# fail MESSAGE: dies, showing first the end of the service's journal if the container runs.
 fail() {
-    printf 'FAIL: %s\n' "$*" >&2
     if [ -n "$INIT_PID" ] && kill -0 "$INIT_PID" 2>/dev/null; then
         echo "--- journal of $PKG.service in the container:" >&2
         in_root journalctl --no-pager -n 40 -u "$PKG.service" >&2 || true
     fi
-    exit 1
+    die "FAIL: $*"
 }
 
 # Runs a command inside the booted container, with a clean environment.
@@ -96,76 +109,67 @@ in_chroot() {
 
 prop() { in_root systemctl show -P "$1" "$PKG.service"; }
 
-# wait_until SECONDS COMMAND...: retries COMMAND every 0.5 s.
-wait_until() {
-    local deadline=$((SECONDS + $1)); shift
-    until "$@"; do
-        [ "$SECONDS" -lt "$deadline" ] || return 1
-        sleep 0.5
-    done
-}
-
-cleanup() {
-    local rc=$?
-    if [ "${DEB_TEST_KEEP:-0}" = 1 ]; then
-        echo "DEB_TEST_KEEP=1: container (nspawn pid $NSPAWN_PID, init pid $INIT_PID) and $ROOT left in place"
-        exit "$rc"
-    fi
-    if [ -n "$NSPAWN_PID" ] && kill -0 "$NSPAWN_PID" 2>/dev/null; then
-        # nspawn passes SIGTERM on to the container's systemd as a shut-down request.
-        kill -TERM "$NSPAWN_PID" 2>/dev/null || true
-        local _
-        for _ in $(seq 60); do
-            kill -0 "$NSPAWN_PID" 2>/dev/null || break
-            sleep 0.5
-        done
-        kill -KILL "$NSPAWN_PID" 2>/dev/null || true
-        wait "$NSPAWN_PID" 2>/dev/null || true
-    fi
-    debian_root_remove "$ROOT"
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# unless_kept COMMAND...: on_exit COMMAND, unless DEB_TEST_KEEP=1 leaves the container and
+# its root for a look.
+unless_kept() { [ "${DEB_TEST_KEEP:-0}" = 1 ] || on_exit "$@"; }
+kept() { echo "DEB_TEST_KEEP=1: the container (nspawn pid $NSPAWN_PID, init pid $INIT_PID) and $ROOT are left in place"; }
+[ "${DEB_TEST_KEEP:-0}" != 1 ] || on_exit kept
 
 [ "$(id -u)" = 0 ] || fail "must run as root (debootstrap, systemd-nspawn, nsenter)"
-for cmd in dpkg-buildpackage dh mvn lintian debootstrap systemd-nspawn systemd-analyze nsenter tar awk; do
-    command -v "$cmd" >/dev/null || fail "$cmd not found; see the package list at the top of $0"
-done
+need dpkg-buildpackage dh mvn lintian debootstrap systemd-nspawn systemd-analyze nsenter tar awk
 [ -x /usr/bin/python3 ] || fail "/usr/bin/python3 not found; see the package list at the top of $0"
 [[ $SUITE =~ ^[a-z]+$ ]] || fail "SUITE is a Debian codename such as bookworm or trixie, not '$SUITE'"
 [[ $JDK =~ ^[0-9]*$ ]] || fail "JDK is an OpenJDK feature version such as 21, not '$JDK'"
 
-mkdir -p "$WORK"
-WORK=$(cd "$WORK" && pwd)
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
 # This combination's logs and root; the build and the caches are shared.
-RUN=$WORK/$SUITE-jdk${JDK:-default}
+RUN=$OUT/$SUITE-jdk${JDK:-default}
 mkdir -p "$RUN"
 echo "deb-test: Debian $SUITE, OpenJDK ${JDK:-of the suite by default}; logs in $RUN"
 
 # --- 1. build --------------------------------------------------------------
+# given_deb FILE VARIABLE: the absolute path of FILE, a .deb of this package named by the
+# environment's VARIABLE.
+given_deb() {
+    [ -f "$1" ] || fail "$2=$1 is not a file"
+    local path
+    path=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+    [ "$(dpkg-deb -f "$path" Package)" = "$PKG" ] || fail "$2: $path is not a $PKG package"
+    echo "$path"
+}
+
+# build_deb TREE VERSION LOG: builds the .deb of VERSION from the source tree TREE, a
+# directory named $PKG (dpkg-buildpackage writes to its parent), and copies it to OUT; its
+# output in LOG. Prints the .deb's path.
+build_deb() {
+    local tree=$1 deb=${PKG}_$2_all.deb log=$3
+    (cd "$tree" && dpkg-buildpackage -us -uc -b) > "$log" 2>&1 ||
+        { tail -40 "$log" >&2; fail "dpkg-buildpackage in $tree failed (log: $log)"; }
+    [ -f "$tree/../$deb" ] || fail "$deb was not built in $tree/.."
+    cp "$tree/../$deb" "$OUT/$deb"
+    echo "$OUT/$deb"
+}
+
+VERSION=$(dpkg-parsechangelog -l "$REPO/debian/changelog" -S Version)
+# The entry below the top one: the package an upgrade starts from (step 8).
+PREVIOUS_VERSION=$(dpkg-parsechangelog -l "$REPO/debian/changelog" --offset 1 --count 1 -S Version)
+[ -n "$PREVIOUS_VERSION" ] || fail "debian/changelog has one entry: no previous version to upgrade from"
 if [ -n "${DEB_TEST_DEB:-}" ]; then
     say "the .deb: $DEB_TEST_DEB"
-    [ -f "$DEB_TEST_DEB" ] || fail "DEB_TEST_DEB=$DEB_TEST_DEB is not a file"
-    DEB_PATH=$(cd "$(dirname "$DEB_TEST_DEB")" && pwd)/$(basename "$DEB_TEST_DEB")
+    DEB_PATH=$(given_deb "$DEB_TEST_DEB" DEB_TEST_DEB)
+    VERSION=$(dpkg-deb -f "$DEB_PATH" Version)
     DEB=$(basename "$DEB_PATH")
-    [ "$(dpkg-deb -f "$DEB_PATH" Package)" = "$PKG" ] || fail "$DEB_PATH is not a $PKG package"
     ok "built before; lintian and the unit's security were checked by the run that built it"
 else
     say "build the .deb"
-    VERSION=$(dpkg-parsechangelog -l "$REPO/debian/changelog" -S Version)
     DEB=${PKG}_${VERSION}_all.deb
-    # dpkg-buildpackage writes to the parent directory, so build in a copy whose
-    # parent is ours.
-    BUILD=$WORK/build
+    # A copy of the checkout as it is, uncommitted changes included.
+    BUILD=$OUT/build
     rm -rf "$BUILD"
     mkdir -p "$BUILD/$PKG"
     tar -C "$REPO" --exclude=./.git --exclude=./target -cf - . | tar -C "$BUILD/$PKG" -xf -
-    (cd "$BUILD/$PKG" && dpkg-buildpackage -us -uc -b) > "$WORK/build.log" 2>&1 ||
-        { tail -40 "$WORK/build.log"; fail "dpkg-buildpackage failed (log: $WORK/build.log)"; }
-    [ -f "$BUILD/$DEB" ] || fail "$DEB was not built"
-    DEB_PATH=$WORK/$DEB
-    cp "$BUILD/$DEB" "$DEB_PATH"
+    DEB_PATH=$(build_deb "$BUILD/$PKG" "$VERSION" "$OUT/build.log")
     ok "built $DEB_PATH"
     dpkg-deb -c "$DEB_PATH" | awk '{print "  " $1, $6}'
 
@@ -189,6 +193,63 @@ else
     ok "exposure $exposure <= $MAX_EXPOSURE"
 fi
 
+# top_version REV: the version of the top entry of debian/changelog at commit REV; empty if
+# REV has none.
+top_version() {
+    git -C "$REPO" show "$1:debian/changelog" 2>/dev/null | dpkg-parsechangelog -l - -S Version 2>/dev/null || true
+}
+
+# previous_commit VERSION: the last commit whose debian/changelog has VERSION on top: HEAD
+# while the newer entry is not committed yet, else the parent of the commit that put a newer
+# one on top, on HEAD's first-parent line (a merge that brought the new entry counts as the
+# commit that put it there).
+previous_commit() {
+    local c
+    if [ "$(top_version HEAD)" = "$1" ]; then
+        git -C "$REPO" rev-parse HEAD
+        return
+    fi
+    for c in $(git -C "$REPO" rev-list --first-parent HEAD -- debian/changelog); do
+        if [ "$(top_version "$c^")" = "$1" ]; then
+            git -C "$REPO" rev-parse "$c^"
+            return
+        fi
+    done
+    return 1
+}
+
+PREVIOUS_DEB=${PKG}_${PREVIOUS_VERSION}_all.deb
+if [ -n "${DEB_TEST_PREVIOUS_DEB:-}" ]; then
+    say "the .deb of the previous version: $DEB_TEST_PREVIOUS_DEB"
+    PREVIOUS_PATH=$(given_deb "$DEB_TEST_PREVIOUS_DEB" DEB_TEST_PREVIOUS_DEB)
+    PREVIOUS_DEB=$(basename "$PREVIOUS_PATH")
+    PREVIOUS_VERSION=$(dpkg-deb -f "$PREVIOUS_PATH" Version)
+    ok "built before, of version $PREVIOUS_VERSION"
+else
+    say "build the .deb of the previous version, $PREVIOUS_VERSION, from the git history"
+    need git
+    if ! commit=$(previous_commit "$PREVIOUS_VERSION"); then
+        [ "$(git -C "$REPO" rev-parse --is-shallow-repository)" != true ] ||
+            fail "this clone is shallow: the upgrade from $PREVIOUS_VERSION needs the history that built it"
+        fail "no commit of HEAD's history has $PREVIOUS_VERSION on top of debian/changelog"
+    fi
+    described=$(git -C "$REPO" log -1 --format='%h %s' "$commit")
+    # That commit's tree never changes: a .deb built from it before (the commit is noted
+    # beside it) is the same package, and the build takes a minute.
+    PREVIOUS_PATH=$OUT/$PREVIOUS_DEB
+    if [ "${DEB_TEST_CACHE:-1}" != 0 ] && [ -f "$PREVIOUS_PATH" ] &&
+        [ "$(cat "$PREVIOUS_PATH.commit" 2>/dev/null)" = "$commit" ]; then
+        ok "$PREVIOUS_PATH, built before from $described"
+    else
+        rm -f "$PREVIOUS_PATH.commit"
+        mkdir -p "$WORK/previous/$PKG"
+        git -C "$REPO" archive "$commit" | tar -C "$WORK/previous/$PKG" -xf -
+        PREVIOUS_PATH=$(build_deb "$WORK/previous/$PKG" "$PREVIOUS_VERSION" "$OUT/build-previous.log")
+        echo "$commit" > "$PREVIOUS_PATH.commit"
+        ok "built $PREVIOUS_PATH from $described"
+    fi
+fi
+
 say "Breaks: no install beside a JVM older than the flags need"
 # The flags need OpenJDK 17.0.9 or 21.0.1 (TrimNativeHeapInterval), which a dependency on a
 # virtual package cannot say; debian/control's Breaks does. dpkg, given a database holding
@@ -199,7 +260,7 @@ for jvm in openjdk-17-jre-headless=17.0.9+9-1~deb12u1=no openjdk-17-jre-headless
     openjdk-21-jre-headless=21.0.1+12-1=no openjdk-21-jre-headless=21.0.0+35-1=yes \
     openjdk-25-jre-headless=25.0.1+8-1=no; do
     IFS='=' read -r jvm_pkg jvm_version refused <<<"$jvm"
-    admin=$RUN/dpkg-admin
+    admin=$WORK/dpkg-admin
     rm -rf "$admin"
     mkdir -p "$admin/info" "$admin/updates" "$admin/triggers"
     touch "$admin/available"
@@ -210,12 +271,12 @@ for jvm in openjdk-17-jre-headless=17.0.9+9-1~deb12u1=no openjdk-17-jre-headless
     [ "$got" = "$refused" ] || { echo "$breaks_out"; fail "beside $jvm_pkg $jvm_version: refused=$got, wanted $refused"; }
     ok "beside $jvm_pkg $jvm_version: $([ "$got" = yes ] && echo refused || echo accepted)"
 done
-rm -rf "$RUN/dpkg-admin"
 
 # --- 3. a clean Debian root of SUITE, booted -------------------------------
 say "a minimal Debian $SUITE root"
 ROOT=$RUN/root
 debian_root_remove "$ROOT"
+unless_kept debian_root_remove "$ROOT"
 debian_root "$SUITE" "$ROOT" "$CACHE_DIR" "$RUN/debootstrap.log" || fail "no $SUITE root"
 
 # The package's dependencies (the Java runtime, adduser) come from the mirror.
@@ -224,7 +285,7 @@ debian_root "$SUITE" "$ROOT" "$CACHE_DIR" "$RUN/debootstrap.log" || fail "no $SU
 # (it would fail if anything were missing). What earlier runs on this suite
 # fetched is put in apt's cache first, so that only what changed is fetched.
 mkdir -p "$ROOT/opt/deb-test"
-cp "$DEB_PATH" "$ROOT/opt/deb-test/"
+cp "$DEB_PATH" "$PREVIOUS_PATH" "$ROOT/opt/deb-test/"
 chmod -R a+rX "$ROOT/opt/deb-test"
 DEBS_CACHE=$CACHE_DIR/$SUITE-debs
 ARCHIVES=$ROOT/var/cache/apt/archives
@@ -242,8 +303,10 @@ JRE=openjdk-$JDK-jre-headless
 in_chroot apt-cache show "$JRE" > /dev/null 2>&1 || fail "$SUITE has no package $JRE"
 EXTRA_JRE=
 if [ "$JDK" != "$default_jdk" ]; then EXTRA_JRE=$JRE; fi
-in_chroot apt-get -q install -y --download-only ${EXTRA_JRE:+"$EXTRA_JRE"} "/opt/deb-test/$DEB" >> "$RUN/apt.log" 2>&1 ||
-    { tail -20 "$RUN/apt.log"; fail "could not fetch the dependencies of $DEB"; }
+for d in "$DEB" "$PREVIOUS_DEB"; do
+    in_chroot apt-get -q install -y --download-only ${EXTRA_JRE:+"$EXTRA_JRE"} "/opt/deb-test/$d" >> "$RUN/apt.log" 2>&1 ||
+        { tail -20 "$RUN/apt.log"; fail "could not fetch the dependencies of $d"; }
+done
 in_chroot apt-get -q autoclean >> "$RUN/apt.log" 2>&1 || true
 debs=("$ARCHIVES"/*.deb)
 if [ "${DEB_TEST_CACHE:-1}" != 0 ]; then
@@ -259,6 +322,8 @@ say "boot the root with systemd-nspawn"
 systemd-nspawn -D "$ROOT" --boot --register=no --keep-unit --console=pipe \
     --private-network --machine=sysload-deb-test > "$RUN/nspawn.log" 2>&1 &
 NSPAWN_PID=$!
+# nspawn passes SIGTERM on to the container's systemd as a shut-down request.
+unless_kept stop_process "$NSPAWN_PID" 30
 
 # The container's PID 1 is the child of nspawn whose innermost pid is 1.
 find_init() {
@@ -362,7 +427,9 @@ awk -v e="$exposure_in" -v max="$MAX_EXPOSURE" 'BEGIN { exit !(e <= max) }' ||
 ok "systemd-analyze security in the container ($(in_root systemctl --version | head -n 1)): exposure $exposure_in <= $MAX_EXPOSURE"
 
 metrics() { in_root curl -fsS --max-time 5 "http://127.0.0.1:${1:-$PORT}/metrics"; }
-has_sysload() { metrics "$@" 2>/dev/null | grep -q '^sysload_sysload[ {]'; }
+# grep reads the whole page (no -q): curl writing after grep has quit would die of SIGPIPE,
+# which pipefail counts as no sample.
+has_sysload() { metrics "$@" 2>/dev/null | grep '^sysload_sysload[ {]' >/dev/null; }
 wait_until 30 has_sysload || { metrics || true; fail "no sysload_sysload on 127.0.0.1:$PORT/metrics"; }
 metrics | grep '^sysload_sysload[ {]' || true
 ok "127.0.0.1:$PORT/metrics serves sysload_sysload"
@@ -487,7 +554,8 @@ esac
 if [ "$(prop MainPID)" != "$svc_pid" ] || [ "$(prop NRestarts)" != "$svc_restarts" ] || ! is_active; then
     fail "the service did not outlive the round: MainPID $svc_pid -> $(prop MainPID), NRestarts $svc_restarts -> $(prop NRestarts), $(prop ActiveState)/$(prop SubState)"
 fi
-has_sysload "$PORT" || fail "no sysload_sysload on 127.0.0.1:$PORT/metrics after the round"
+wait_until 10 has_sysload "$PORT" ||
+    { metrics "$PORT" >/dev/null || true; fail "no sysload_sysload on 127.0.0.1:$PORT/metrics within 10 s of the round"; }
 round_journal=$(in_root journalctl --no-pager -o cat -u "$PKG.service" --since "@$round_start")
 [ -z "$round_journal" ] || printf 'the journal during the round:\n%s\n' "$round_journal"
 ok "every scrape answered, one within 10 s of the flood's end; MainPID $svc_pid, NRestarts $svc_restarts, active, serving ($(grep -E '^VmRSS' "/proc/$svc_host_pid/status" | tr -s '\t ' ' '))"
@@ -495,7 +563,10 @@ ok "every scrape answered, one within 10 s of the flood's end; MainPID $svc_pid,
 # --- 6. restarts -----------------------------------------------------------
 say "SIGKILL: systemd restarts it"
 pid1=$(prop MainPID); n1=$(prop NRestarts)
-in_root systemctl kill --signal=SIGKILL "$PKG.service"
+# The main process alone: signalling the whole cgroup (the default) can fail with EIO or
+# EINVAL when the JVM's threads vanish while systemd walks them, although the kill took.
+in_root systemctl kill --kill-whom=main --signal=SIGKILL "$PKG.service" ||
+    fail "systemctl kill --signal=SIGKILL failed"
 restarted() { local p; p=$(prop MainPID); [ "$p" != 0 ] && [ "$p" != "$pid1" ] && is_active; }
 wait_until 20 restarted || fail "not restarted after SIGKILL: $(prop ActiveState)/$(prop SubState)"
 n2=$(prop NRestarts)
@@ -564,21 +635,100 @@ in_root apt-get -q remove -y "$PKG" > "$RUN/remove.log" 2>&1 ||
 [ -e "$ROOT/var/cache/$PKG" ] && fail "/var/cache/$PKG left after remove"
 ok "stopped, files and /var/cache/$PKG removed, conffile and user kept until purge"
 
-say "purge"
-in_root apt-get -q purge -y "$PKG" > "$RUN/purge.log" 2>&1 ||
-    { cat "$RUN/purge.log"; fail "apt-get purge failed"; }
-in_root getent passwd "$PKG" >/dev/null && fail "user $PKG left after purge"
-in_root getent group "$PKG" >/dev/null && fail "group $PKG left after purge"
-[ -e "$ROOT/etc/default/$PKG" ] && fail "/etc/default/$PKG left after purge"
-[ -e "$ROOT/var/cache/$PKG" ] && fail "/var/cache/$PKG left after purge"
-[ "$(prop LoadState)" = not-found ] || fail "unit still known to systemd: $(prop LoadState)"
-# shellcheck disable=SC2016 # dpkg-query's own ${field} syntax
-status=$(in_root dpkg-query -W -f='${db:Status-Status}' "$PKG" 2>/dev/null || true)
-[ -z "$status" ] || [ "$status" = not-installed ] || fail "dpkg status after purge: $status"
-leftovers=$(in_root find / -xdev \( -name "*$PKG*" -o -uid "$uid" -o -gid "$gid" \) \
-    -not -path /opt/deb-test -not -path "/opt/deb-test/*" 2>/dev/null || true)
-leftovers+=$(in_root find /run /tmp /var/tmp -name "*$PKG*" 2>/dev/null || true)
-[ -z "$leftovers" ] || fail "left after purge:"$'\n'"$leftovers"
-ok "user, group, unit, conffile, /var/cache/$PKG and every file named $PKG or owned by $uid:$gid are gone"
+# purge_and_check LOG: purges the package (its output in LOG) and checks that nothing of it is
+# left: user, group, unit, conffile, archive, any file named after it or owned by its user.
+purge_and_check() {
+    local log=$1 pw uid gid status leftovers
+    pw=$(in_root getent passwd "$PKG") || fail "no user $PKG before the purge"
+    IFS=: read -r _ _ uid gid _ <<< "$pw"
+    in_root apt-get -q purge -y "$PKG" > "$log" 2>&1 ||
+        { cat "$log"; fail "apt-get purge failed"; }
+    in_root getent passwd "$PKG" >/dev/null && fail "user $PKG left after purge"
+    in_root getent group "$PKG" >/dev/null && fail "group $PKG left after purge"
+    [ -e "$ROOT/etc/default/$PKG" ] && fail "/etc/default/$PKG left after purge"
+    [ -e "$ROOT/var/cache/$PKG" ] && fail "/var/cache/$PKG left after purge"
+    [ "$(prop LoadState)" = not-found ] || fail "unit still known to systemd: $(prop LoadState)"
+    # shellcheck disable=SC2016 # dpkg-query's own ${field} syntax
+    status=$(in_root dpkg-query -W -f='${db:Status-Status}' "$PKG" 2>/dev/null || true)
+    [ -z "$status" ] || [ "$status" = not-installed ] || fail "dpkg status after purge: $status"
+    leftovers=$(in_root find / -xdev \( -name "*$PKG*" -o -uid "$uid" -o -gid "$gid" \) \
+        -not -path /opt/deb-test -not -path "/opt/deb-test/*" 2>/dev/null || true)
+    leftovers+=$(in_root find /run /tmp /var/tmp -name "*$PKG*" 2>/dev/null || true)
+    [ -z "$leftovers" ] || fail "left after purge:"$'\n'"$leftovers"
+    ok "user, group, unit, conffile, /var/cache/$PKG and every file named $PKG or owned by $uid:$gid are gone"
+}
 
-say "PASS: $DEB on Debian $SUITE with $JRE: installs, runs, restarts and purges cleanly ($SECONDS s)"
+say "purge"
+purge_and_check "$RUN/purge.log"
+
+# --- 8. upgrade ------------------------------------------------------------
+say "upgrade from $PREVIOUS_DEB, its configuration changed, to $DEB"
+in_root apt-get -q install -y "/opt/deb-test/$PREVIOUS_DEB" > "$RUN/previous.log" 2>&1 ||
+    { cat "$RUN/previous.log"; fail "apt-get install of $PREVIOUS_DEB failed"; }
+# The upstream version the exporter says it is, from sysload_build_info's version label.
+build_version() {
+    metrics "$@" | sed -n 's/^sysload_build_info{\(.*,\)\{0,1\}version="\([^"]*\)".*/\2/p'
+}
+wait_until 30 has_sysload || fail "$PREVIOUS_VERSION serves no sysload_sysload"
+[ "$(build_version)" = "${PREVIOUS_VERSION%-*}" ] ||
+    fail "$PREVIOUS_DEB's exporter says it is version '$(build_version)', not ${PREVIOUS_VERSION%-*}"
+# shellcheck disable=SC2016 # dpkg-query's own ${field} syntax
+in_root dpkg-query -W -f='${Conffiles}\n' "$PKG" | grep -q "^ /etc/default/$PKG " ||
+    fail "/etc/default/$PKG is not a conffile of $PREVIOUS_DEB"
+ok "$PREVIOUS_DEB installed and serving; /etc/default/$PKG is one of its conffiles"
+
+# What an operator does: flags in the conffile, and a web configuration of their own that
+# the flags name (a header is enough to see it in effect; no password to hash here).
+WEB_YML=/etc/$PKG/web.yml
+UPGRADE_PORT=9901
+mkdir -p "$ROOT/etc/$PKG"
+printf '# the deb test'"'"'s own\nhttp_server_config:\n  headers:\n    X-Frame-Options: deny\n' > "$ROOT$WEB_YML"
+in_root sed -i "s|^ARGS=.*|ARGS=\"--web.listen-address=127.0.0.1:$UPGRADE_PORT --web.config.file=$WEB_YML\"|" "/etc/default/$PKG"
+in_root systemctl restart "$PKG.service"
+# configured PORT: serving on PORT with the web configuration's header.
+configured() {
+    has_sysload "$1" &&
+        in_root curl -fsS --max-time 5 -o /dev/null -D - "http://127.0.0.1:$1/metrics" | tr -d '\r' |
+        grep -ix 'X-Frame-Options: deny' >/dev/null
+}
+wait_until 30 configured "$UPGRADE_PORT" ||
+    fail "$PREVIOUS_VERSION does not serve on :$UPGRADE_PORT with $WEB_YML's header"
+sums=$(in_root sha256sum "/etc/default/$PKG" "$WEB_YML")
+pid1=$(prop MainPID)
+jsa_before=$(in_root stat -c '%i %Y' "$JSA") || fail "no $JSA from $PREVIOUS_DEB"
+ok "$PREVIOUS_VERSION on :$UPGRADE_PORT with $WEB_YML in effect (MainPID $pid1)"
+
+# No answer on stdin: had the conffile changed between the versions, dpkg would ask the
+# operator which to keep, and fail here.
+in_root apt-get -q install -y "/opt/deb-test/$DEB" < /dev/null > "$RUN/upgrade.log" 2>&1 ||
+    { cat "$RUN/upgrade.log"; fail "apt-get install of $DEB over $PREVIOUS_VERSION failed"; }
+grep -F "Unpacking $PKG ($VERSION) over ($PREVIOUS_VERSION)" "$RUN/upgrade.log" ||
+    { cat "$RUN/upgrade.log"; fail "$DEB was not installed as an upgrade of $PREVIOUS_VERSION"; }
+grep -F "$PKG: warning" "$RUN/upgrade.log" && fail "postinst warned (log: $RUN/upgrade.log)"
+[ "$(in_root sha256sum "/etc/default/$PKG" "$WEB_YML")" = "$sums" ] ||
+    fail "the upgrade changed /etc/default/$PKG or $WEB_YML"
+dpkg_files=$(in_root find /etc -name "*.dpkg-*" -path "*$PKG*")
+[ -z "$dpkg_files" ] || fail "the upgrade left $dpkg_files"
+ok "/etc/default/$PKG and $WEB_YML kept as they were, no .dpkg-* file beside them"
+
+wait_until 20 restarted || fail "not restarted by the upgrade: MainPID $(prop MainPID)"
+pid2=$(prop MainPID)
+wait_until 30 configured "$UPGRADE_PORT" ||
+    fail "$VERSION does not serve on :$UPGRADE_PORT with $WEB_YML's header"
+[ "$(build_version "$UPGRADE_PORT")" = "${VERSION%-*}" ] ||
+    fail "after the upgrade the exporter says it is version '$(build_version "$UPGRADE_PORT")', not ${VERSION%-*}"
+jar=$(in_root find "/proc/$pid2/fd" -lname "*/$PKG.jar*" -printf '%l\n' | head -n 1)
+[ "$jar" = "/usr/share/$PKG/$PKG.jar" ] || fail "the restarted JVM's jar is '$jar'"
+ok "restarted on the new jar: MainPID $pid1 -> $pid2, sysload_build_info version ${PREVIOUS_VERSION%-*} -> ${VERSION%-*}, ARGS and $WEB_YML in effect"
+
+jsa_after=$(in_root stat -c '%i %Y' "$JSA") || fail "no $JSA after the upgrade"
+[ "$jsa_after" != "$jsa_before" ] || fail "$JSA was not dumped anew (inode, mtime: $jsa_after)"
+mapped=$(maps_jsa "$pid2") || fail "the upgraded service's JVM does not map $JSA"
+echo "$mapped" | grep -q '(deleted)' && fail "the upgraded service's JVM maps a deleted archive"
+ok "$JSA dumped anew (inode, mtime: $jsa_before -> $jsa_after) and mapped by the new JVM"
+
+in_root rm -r "/etc/$PKG"
+say "purge after the upgrade"
+purge_and_check "$RUN/purge-upgraded.log"
+
+say "PASS: $DEB on Debian $SUITE with $JRE: installs, runs, restarts, purges and upgrades from $PREVIOUS_VERSION cleanly"

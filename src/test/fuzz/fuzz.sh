@@ -11,10 +11,11 @@
 # output). A finding reproduces with `mvn test` once its file is copied to the target's seed
 # directory, src/test/resources/<package>/<Class>Inputs/<method>/ (it then fails until fixed).
 set -euo pipefail
-cd "$(dirname "$0")/../../.."
+# shellcheck source=src/test/shell/lib.sh
+. "$(dirname "$0")/../shell/lib.sh"
 
 seconds=${1:-${FUZZ_SECONDS:-30}}
-[[ $seconds =~ ^[1-9][0-9]*$ ]] || { echo "fuzz.sh: SECONDS must be a positive integer, not '$seconds'" >&2; exit 2; }
+[[ $seconds =~ ^[1-9][0-9]*$ ]] || die "SECONDS must be a positive integer, not '$seconds'"
 shift $(( $# > 0 ? 1 : 0 ))
 
 # name  class#method  max_len (as the target's own limit; libFuzzer would otherwise take the
@@ -34,11 +35,7 @@ for t in "${targets[@]}"; do
         selected+=("$t")
     fi
 done
-if (( ${#selected[@]} == 0 )); then
-    echo "fuzz.sh: no target named $*; the targets:" >&2
-    printf '  %s\n' "${targets[@]%% *}" >&2
-    exit 2
-fi
+(( ${#selected[@]} > 0 )) || die "no target named $*; the targets: ${targets[*]%% *}"
 
 out=target/fuzz
 mkdir -p "$out"
@@ -108,8 +105,5 @@ done
 echo
 echo "fuzz.sh: $seconds s per target, $total executions in all"
 printf '%s\n' "${summary[@]}"
-if (( failed )); then
-    echo "FAIL: fuzzing found a crash, a hang or an error (findings under $out/*/findings, outside git)"
-    exit 1
-fi
+(( ! failed )) || die "FAIL: fuzzing found a crash, a hang or an error (findings under $out/*/findings, outside git)"
 echo "no findings"

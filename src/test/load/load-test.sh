@@ -18,45 +18,46 @@ DURATION=${DURATION:-30s}
 CONNECTIONS=${CONNECTIONS:-64}
 RSS_LIMIT_KB=${RSS_LIMIT_KB:-73728} # 72 MiB
 
-command -v wrk >/dev/null || { echo "load-test: wrk missing (apt-get install wrk)" >&2; exit 2; }
-[ -f "$JAR" ] || { echo "load-test: $JAR missing (mvn -B package)" >&2; exit 2; }
+need wrk
 
-work=$WORK
 port=$(free_port)
 url="http://127.0.0.1:$port/metrics"
-start_exporter "$JAR" "$work/exporter.log" --web.listen-address="127.0.0.1:$port"
+start_exporter "$JAR" "$WORK/exporter.log" --web.listen-address="127.0.0.1:$port"
 pid=$EXPORTER_PID
-wait_first_sample "$url" "$pid" "$work/exporter.log"
+wait_first_sample "$url" "$pid" "$WORK/exporter.log"
 
 rss() { awk '/^VmRSS:/ {print $2}' "/proc/$pid/status"; }
 rss_start=$(rss)
-max=$rss_start
 (
-    while kill -0 "$pid" 2>/dev/null; do rss >>"$work/rss.txt" 2>/dev/null || true; sleep 1; done
+    while kill -0 "$pid" 2>/dev/null; do rss >>"$WORK/rss.txt" 2>/dev/null || true; sleep 1; done
 ) &
 sampler=$!
+on_exit stop_process "$sampler"
 
-wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$url" | tee "$work/wrk.txt"
-kill "$sampler" 2>/dev/null || true
-wait "$sampler" 2>/dev/null || true
+wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$url" | tee "$WORK/wrk.txt"
+stop_process "$sampler"
 
 rss_end=$(rss)
-max=$(sort -n "$work/rss.txt" | tail -1)
+max=$(sort -n "$WORK/rss.txt" | tail -1)
 [ -n "$max" ] || max=$rss_end
-requests=$(awk '/requests in/ {print $1}' "$work/wrk.txt")
-non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' "$work/wrk.txt")
-socket_errors=$(awk '/Socket errors:/ {print}' "$work/wrk.txt")
+requests=$(awk '/requests in/ {print $1}' "$WORK/wrk.txt")
+non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' "$WORK/wrk.txt")
+socket_errors=$(awk '/Socket errors:/ {print}' "$WORK/wrk.txt")
 alive=yes
 kill -0 "$pid" 2>/dev/null || alive=no
 
 echo "load-test: requests=$requests non2xx=${non2xx:-0} socket_errors='${socket_errors:-none}'" \
      "rss_start_kb=$rss_start rss_max_kb=$max rss_end_kb=$rss_end limit_kb=$RSS_LIMIT_KB alive=$alive"
 
-fail=0
-[ -z "$non2xx" ] || { echo "load-test: FAIL: $non2xx non-2xx responses" >&2; fail=1; }
-[ -z "$socket_errors" ] || { echo "load-test: FAIL: $socket_errors" >&2; fail=1; }
-[ "$max" -le "$RSS_LIMIT_KB" ] || { echo "load-test: FAIL: RSS reached $max kB > $RSS_LIMIT_KB kB" >&2; fail=1; }
-[ "$alive" = yes ] || { echo "load-test: FAIL: the exporter died" >&2; fail=1; }
-[ "${requests:-0}" -gt 0 ] || { echo "load-test: FAIL: no request completed" >&2; fail=1; }
-if [ "$fail" = 0 ]; then echo "load-test: 1 passed, 0 failed"; else echo "load-test: 0 passed, 1 failed"; fi
-exit "$fail"
+# Every broken goal is named, not only the first.
+failed=()
+[ -z "$non2xx" ] || failed+=("$non2xx non-2xx responses")
+[ -z "$socket_errors" ] || failed+=("$socket_errors")
+[ "$max" -le "$RSS_LIMIT_KB" ] || failed+=("RSS reached $max kB > $RSS_LIMIT_KB kB")
+[ "$alive" = yes ] || failed+=("the exporter died")
+[ "${requests:-0}" -gt 0 ] || failed+=("no request completed")
+if [ "${#failed[@]}" != 0 ]; then
+    failures=$(printf '%s; ' "${failed[@]}")
+    die "FAIL: ${failures%; }"
+fi
+echo "load-test: PASS"

@@ -51,13 +51,8 @@ JAVA
 
 # wait_answer PORT LOG: until the program on PORT serves its page; dies, showing LOG, after 10 s.
 wait_answer() {
-    local _
-    for _ in $(seq 100); do
-        curl -fs -o /dev/null "http://127.0.0.1:$1/metrics" && return 0
-        sleep 0.1
-    done
-    cat "$2" >&2
-    die "nothing answers on 127.0.0.1:$1"
+    wait_until 10 curl -fs -o /dev/null "http://127.0.0.1:$1/metrics" ||
+        { cat "$2" >&2; die "nothing answers on 127.0.0.1:$1"; }
 }
 
 # Its own class list: a short run with one scrape, then the dump, as postinst does. A run
@@ -67,7 +62,6 @@ JAVA_OPTS="-XX:DumpLoadedClassList=$work/bare.classlist" SYSLOAD_EXPORTER_CDS_AR
 wait_answer "$PORT_OWN" "$work/list.log"
 sleep 1
 stop_process "$EXPORTER_PID"
-wait "$EXPORTER_PID" 2>/dev/null || true
 dump_cds "$work/bare.classlist" "$work/bare.jar" "$work/bare.jsa"
 
 SYSLOAD_EXPORTER_CDS_ARCHIVE="$work/bare.jsa" start_exporter "$work/bare.jar" "$work/own.log" "$PORT_OWN"

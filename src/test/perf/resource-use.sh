@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+work=$WORK
 # Whole-process resource use of the exporter as packaged, beside Debian's node_exporter in
 # the same window: CPU seconds over a steady-state window at one scrape a second, peak and
 # final resident memory, then scrape throughput and latency under wrk and the resident memory
@@ -41,22 +42,17 @@ CDS=${CDS:-1}
 JDKS=${JDKS:-}
 WRK_ARGS=${WRK_ARGS:--t2 -c16 -d10s}
 
-for tool in prometheus prometheus-node-exporter wrk curl; do
-    command -v "$tool" >/dev/null || { echo "resource-use: $tool is missing" >&2; exit 2; }
-done
-[ -s "$JAR" ] || { echo "resource-use: no $JAR (mvn -B -DskipTests package)" >&2; exit 2; }
-case $SCRAPER in prometheus|curl) ;; *) echo "resource-use: SCRAPER is prometheus or curl" >&2; exit 2 ;; esac
+need prometheus prometheus-node-exporter wrk curl
+[ -s "$JAR" ] || die "no $JAR (mvn -B -DskipTests package)"
+case $SCRAPER in prometheus|curl) ;; *) die "SCRAPER is prometheus or curl" ;; esac
 for entry in $JDKS; do
-    [[ $entry =~ ^([a-z]+:[0-9]+|host)$ ]] || { echo "resource-use: JDKS entries are SUITE:VERSION or host, not '$entry'" >&2; exit 2; }
+    [[ $entry =~ ^([a-z]+:[0-9]+|host)$ ]] || die "JDKS entries are SUITE:VERSION or host, not '$entry'"
 done
 if [ -n "${JDKS// /}" ] && [ "${JDKS// /}" != host ]; then
-    [ "$(id -u)" = 0 ] || { echo "resource-use: JDKS needs root (systemd-nspawn)" >&2; exit 2; }
-    for tool in systemd-nspawn debootstrap; do
-        command -v "$tool" >/dev/null || { echo "resource-use: $tool is missing" >&2; exit 2; }
-    done
+    [ "$(id -u)" = 0 ] || die "JDKS needs root (systemd-nspawn)"
+    need systemd-nspawn debootstrap
 fi
 
-work=$WORK
 # next_port: sets PORT to a free loopback port that none of the script's others is.
 ports=()
 next_port() {

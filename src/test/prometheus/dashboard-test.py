@@ -20,143 +20,25 @@ prometheus (Debian package prometheus). What it does:
 Everything it starts is stopped and its temporary directory removed; it gives up after 150 s.
 """
 
-import json
-import re
-import subprocess
 import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import promharness as h  # noqa: E402
+import dashboards  # noqa: E402
 
 TIME_LIMIT = 150
 SAMPLES = 15
-# What Grafana's built-in variables stand for here (scrape interval 1 s, a short dashboard range).
-BUILTINS = {
-    "__rate_interval": "1m",
-    "__interval": "15s",
-    "__interval_ms": "15000",
-    "__range": "5m",
-    "__range_s": "300",
-    "__range_ms": "300000",
-}
-VAR_RE = re.compile(r"\$\{(\w+)(?::\w+)?\}|\[\[(\w+)\]\]|\$(\w+)")
-
-
-def panels_of(dashboard):
-    """Every panel, including those nested in collapsed rows."""
-    for p in dashboard.get("panels", []):
-        yield p
-        for q in p.get("panels", []) or []:
-            yield q
-
-
-def check_structure(d):
-    errors = []
-    if not isinstance(d.get("schemaVersion"), int) or d["schemaVersion"] < 36:
-        errors.append("schemaVersion %r is older than Grafana 9" % d.get("schemaVersion"))
-    inputs = {i.get("name"): i for i in d.get("__inputs", [])}
-    if inputs.get("DS_PROMETHEUS", {}).get("pluginId") != "prometheus":
-        errors.append("__inputs lacks the Prometheus datasource input DS_PROMETHEUS")
-    if not any(r.get("id") == "grafana" for r in d.get("__requires", [])):
-        errors.append("__requires does not name the Grafana version")
-    if not d.get("uid") or not d.get("title"):
-        errors.append("dashboard needs a uid and a title")
-    variables = {v.get("name"): v for v in d.get("templating", {}).get("list", [])}
-    ds = variables.get("datasource", {})
-    if ds.get("type") != "datasource" or ds.get("query") != "prometheus":
-        errors.append("no datasource variable of type datasource/prometheus")
-    if "${DS_PROMETHEUS}" not in json.dumps(ds):
-        errors.append("the datasource variable does not default to the imported DS_PROMETHEUS")
-    for name, query in (("job", "label_values(sysload_sysload, job)"),
-                        ("instance", 'label_values(sysload_sysload{job=~"$job"}, instance)')):
-        v = variables.get(name, {})
-        q = v.get("query")
-        q = q.get("query") if isinstance(q, dict) else q
-        if v.get("type") != "query" or q != query:
-            errors.append("variable %s should be a query variable on %s, is %r" % (name, query, q))
-        if not (v.get("multi") and v.get("includeAll")):
-            errors.append("variable %s should allow several values and All" % name)
-    ids, used_types = set(), set()
-    for p in panels_of(d):
-        title = p.get("title") or "<untitled>"
-        if p.get("id") in ids:
-            errors.append("panel id %s used twice" % p.get("id"))
-        ids.add(p.get("id"))
-        used_types.add(p.get("type"))
-        if not (p.get("description") or "").strip():
-            errors.append("panel %r has no description" % title)
-        g = p.get("gridPos", {})
-        if not all(isinstance(g.get(k), int) for k in ("x", "y", "w", "h")) or g["x"] + g["w"] > 24:
-            errors.append("panel %r has a bad gridPos %s" % (title, g))
-        if p.get("type") == "row":
-            continue
-        if p.get("datasource", {}).get("uid") != "${datasource}":
-            errors.append("panel %r does not use the datasource variable" % title)
-        targets = p.get("targets") or []
-        if not targets:
-            errors.append("panel %r has no query" % title)
-        for t in targets:
-            if not (t.get("expr") or "").strip():
-                errors.append("panel %r query %s has no expr" % (title, t.get("refId")))
-            if t.get("datasource", {}).get("uid") != "${datasource}":
-                errors.append("panel %r query %s does not use the datasource variable" % (title, t.get("refId")))
-    required = {r.get("id") for r in d.get("__requires", []) if r.get("type") == "panel"}
-    missing = used_types - required - {"row"}
-    if missing:
-        errors.append("__requires lacks panel types %s" % sorted(missing))
-    return errors
-
-
-def regex_value(values):
-    """A multi-value variable in a =~ matcher, as Grafana writes it: regex-escaped, (a|b) for
-    several, and the backslashes doubled for the PromQL string literal."""
-    escaped = [re.sub(r"([\\^$.|?*+()\[\]{}])", r"\\\\\1", v) for v in values]
-    return escaped[0] if len(escaped) == 1 else "(" + "|".join(escaped) + ")"
-
-
-def substitute(expr, variables):
-    def repl(m):
-        name = m.group(1) or m.group(2) or m.group(3)
-        if name in variables:
-            return variables[name]
-        if name in BUILTINS:
-            return BUILTINS[name]
-        raise h.TestFailure("unknown variable $%s in %s" % (name, expr))
-
-    return VAR_RE.sub(repl, expr)
-
-
-def label_values_query(prom, query, variables):
-    m = re.fullmatch(r"\s*label_values\(\s*(.+?)\s*,\s*(\w+)\s*\)\s*", query)
-    if not m:
-        raise h.TestFailure("cannot evaluate variable query %s" % query)
-    selector, label = substitute(m.group(1), variables), m.group(2)
-    values = prom.label_values(label, selector)
-    if not values:
-        raise h.TestFailure("%s returned no values (as %s)" % (query, selector))
-    return values
-
-
-def run_promtool():
-    for argv in ([h.PROMTOOL, "check", "rules", h.ALERT_RULES],
-                 [h.PROMTOOL, "test", "rules", h.HERE + "/sysload-alerts-test.yml"]):
-        r = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60)
-        out = r.stdout.decode("utf-8", "replace").strip()
-        if r.returncode != 0:
-            raise h.TestFailure("%s failed:\n%s" % (" ".join(argv[:3]), out))
-        h.log("ok   %s: %s" % (" ".join(argv[1:3]), out.splitlines()[-1].strip()))
 
 
 def main():
     jar = h.jar_from_args(sys.argv)
     h.require_executables(h.JAVA, h.PROMETHEUS, h.PROMTOOL)
-    with open(h.DASHBOARD) as f:
-        dashboard = json.load(f)
-    errors = check_structure(dashboard)
+    dashboard = dashboards.load(h.DASHBOARD)
+    errors = dashboards.check_structure(dashboard)
     if errors:
         raise h.TestFailure("dashboard structure:\n  " + "\n  ".join(errors))
-    h.log("ok   dashboard structure: %d panels, every one described" % len(list(panels_of(dashboard))))
-    run_promtool()
+    h.log("ok   dashboard structure: %d panels, every one described" % len(list(dashboards.panels_of(dashboard))))
+    h.run_promtool([h.ALERT_RULES], [h.HERE + "/sysload-alerts-test.yml"])
 
     with h.Harness("dashboard", TIME_LIMIT) as hs:
         _, exporter_port = hs.start_exporter(jar)
@@ -172,24 +54,24 @@ def main():
 
         # The variables, as Grafana evaluates them.
         variables = {v["name"]: v for v in dashboard["templating"]["list"]}
-        jobs = label_values_query(prom, variables["job"]["query"], {"job": ".*"})
-        instances = label_values_query(prom, variables["instance"]["query"], {"job": regex_value(jobs)})
+        jobs = dashboards.label_values_query(prom, variables["job"]["query"], {"job": ".*"})
+        instances = dashboards.label_values_query(prom, variables["instance"]["query"], {"job": dashboards.regex_value(jobs)})
         h.log("ok   variable job -> %s, instance -> %s" % (jobs, instances))
-        one = label_values_query(prom, variables["instance"]["query"], {"job": regex_value(jobs[:1])})
+        one = dashboards.label_values_query(prom, variables["instance"]["query"], {"job": dashboards.regex_value(jobs[:1])})
         if not one:
             raise h.TestFailure("no instance for job %s alone" % jobs[0])
 
         selections = [
-            ("All", {"job": regex_value(jobs), "instance": regex_value(instances)}),
+            ("All", {"job": dashboards.regex_value(jobs), "instance": dashboards.regex_value(instances)}),
             ("regex .*", {"job": ".*", "instance": ".*"}),
-            ("one instance", {"job": regex_value(jobs[:1]), "instance": regex_value(one[:1])}),
+            ("one instance", {"job": dashboards.regex_value(jobs[:1]), "instance": dashboards.regex_value(one[:1])}),
         ]
         failures, evaluated = [], 0
         for label, sel in selections:
-            for p in panels_of(dashboard):
+            for p in dashboards.panels_of(dashboard):
                 named = []  # targets whose series keep a metric name, for the merge check below
                 for t in p.get("targets") or []:
-                    expr = substitute(t["expr"], sel)
+                    expr = dashboards.substitute(t["expr"], sel)
                     evaluated += 1
                     try:
                         kind, result = prom.query(expr)
@@ -202,11 +84,7 @@ def main():
                         failures.append("%s / %s [%s]: no series from %s" % (p["title"], t["refId"], label, expr))
                     elif label == "All":
                         h.log("ok   %-45s %s  %d series" % (p["title"][:45], t["refId"], len(result)))
-                # Grafana's merge transformation joins rows on the columns every query has; if all
-                # of them carry __name__ (different per query) no row would ever be joined.
-                merges = any(x.get("id") == "merge" for x in p.get("transformations") or [])
-                targets = p.get("targets") or []
-                if merges and len(targets) > 1 and len(named) == len(targets):
+                if dashboards.merge_cannot_join(p, named):
                     failures.append("%s [%s]: every query keeps __name__, so merge cannot join their rows"
                                     % (p["title"], label))
         if failures:

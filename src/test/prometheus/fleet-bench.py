@@ -37,6 +37,7 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import promharness as h  # noqa: E402
 import fleetgen  # noqa: E402
 import fleetlab as lab  # noqa: E402
+import dashboards  # noqa: E402
 
 
 def timed_query(fn, runs):
@@ -166,7 +167,7 @@ def main():
         load.phase = "queries"
         t_queries = time.monotonic()
         step = lab.grafana_step(fleet)
-        lab.dt.BUILTINS = lab.builtins(fleet, step)
+        builtins = lab.builtins(fleet, step)
         result["step_s"] = step
         groups = prom.rules()
         result["raw_vs_recorded"] = []
@@ -180,10 +181,10 @@ def main():
                                                         fmt_s(row["recorded_s"], row["recorded_error"])))
         one = prom.label_values("instance", "sysload_sysload")[:1]
         panels = []
-        for dash, sel in ((lab.load_dashboard(h.DASHBOARD), {"job": ".*", "instance": lab.dt.regex_value(one)}),
-                          (lab.load_dashboard(lab.FLEET_DASHBOARD), {"job": ".*"})):
-            for p, t in lab.panel_queries(dash):
-                expr = lab.dt.substitute(t["expr"], sel)
+        for dash, sel in ((dashboards.load(h.DASHBOARD), {"job": ".*", "instance": dashboards.regex_value(one)}),
+                          (dashboards.load(lab.FLEET_DASHBOARD), {"job": ".*"})):
+            for p, t in dashboards.panel_queries(dash):
+                expr = dashboards.substitute(t["expr"], sel, builtins)
                 if t.get("instant"):
                     fn = lambda: prom.instant(expr, fleet.end)  # noqa: E731
                 else:

@@ -28,10 +28,8 @@ Everything it starts is stopped and its temporary directory removed; it gives up
 """
 
 import argparse
-import json
 import os
 import re
-import subprocess
 import sys
 import time
 
@@ -39,18 +37,9 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import promharness as h  # noqa: E402
 import fleetgen  # noqa: E402
 import fleetlab as lab  # noqa: E402
+import dashboards  # noqa: E402
 
 RECORDED = re.compile(r"\b[a-z_]+:[a-z0-9_]+:[a-z0-9_]+\b")
-
-
-def run_promtool():
-    for argv in ([h.PROMTOOL, "check", "rules", lab.RULES, h.ALERT_RULES],
-                 [h.PROMTOOL, "test", "rules", os.path.join(h.HERE, "sysload-rules-test.yml")]):
-        r = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120)
-        out = r.stdout.decode("utf-8", "replace").strip()
-        if r.returncode != 0:
-            raise h.TestFailure("%s failed:\n%s" % (" ".join(argv[:3]), out))
-        h.log("ok   %s: %s" % (" ".join(argv[1:3]), out.splitlines()[-1].strip()))
 
 
 def check_generator(hs, jar):
@@ -72,20 +61,20 @@ def check_generator(hs, jar):
 
 def check_fleet_structure(d):
     # The fleet view has no instance variable, and lists its jobs from a recorded series (a
-    # few series to read instead of every host's): dashboard-test.py's other checks apply.
-    errors = [e for e in lab.dt.check_structure(d) if not e.startswith(("variable instance ", "variable job "))]
+    # few series to read instead of every host's): the other checks of dashboards.py apply.
+    errors = [e for e in dashboards.check_structure(d) if not e.startswith(("variable instance ", "variable job "))]
     job = {v["name"]: v for v in d["templating"]["list"]}.get("job", {})
     if job.get("type") != "query" or job.get("query") != "label_values(job:sysload_hosts:count, job)" \
             or not (job.get("multi") and job.get("includeAll")):
         errors.append("variable job should be a multi-value query variable on "
                       "label_values(job:sysload_hosts:count, job)")
-    for p, t in lab.panel_queries(d):
+    for p, t in dashboards.panel_queries(d):
         if not RECORDED.search(t["expr"]):
             errors.append("panel %r query %s reads no recorded series" % (p["title"], t["refId"]))
     if errors:
         raise h.TestFailure("fleet dashboard structure:\n  " + "\n  ".join(errors))
     h.log("ok   fleet dashboard structure: %d panels, every one described, every query on recorded series"
-          % len(list(lab.dt.panels_of(d))))
+          % len(list(dashboards.panels_of(d))))
 
 
 def series_by(result, *labels):
@@ -293,11 +282,11 @@ def fleet_expectations(jobs, hosts):
 
 def check_panels(prom, fleet, main, fleet_dash, failures):
     step = lab.grafana_step(fleet)
-    lab.dt.BUILTINS = lab.builtins(fleet, step)
+    builtins = lab.builtins(fleet, step)
     jobs = prom.label_values("job", "sysload_sysload")
     instances = prom.label_values("instance", "sysload_sysload")
     one_job = prom.label_values("instance", 'sysload_sysload{job="%s"}' % jobs[0])
-    rv = lab.dt.regex_value
+    rv = dashboards.regex_value
     runs = [
         (main, "All", {"job": rv(jobs), "instance": rv(instances)}, None),
         (main, "regex .*", {"job": ".*", "instance": ".*"}, None),
@@ -309,10 +298,10 @@ def check_panels(prom, fleet, main, fleet_dash, failures):
     evaluated = 0
     for dash, label, sel, scope in runs:
         want = fleet_expectations(*scope) if scope else {}
-        for p in lab.dt.panels_of(dash):
+        for p in dashboards.panels_of(dash):
             named, targets = [], p.get("targets") or []
             for t in targets:
-                expr = lab.dt.substitute(t["expr"], sel)
+                expr = dashboards.substitute(t["expr"], sel, builtins)
                 where = "%s: %s / %s [%s]" % (dash["title"], p["title"], t["refId"], label)
                 evaluated += 1
                 try:
@@ -334,8 +323,7 @@ def check_panels(prom, fleet, main, fleet_dash, failures):
                     elif isinstance(w, tuple) and not w[0] <= len(result) <= w[1] or \
                             isinstance(w, int) and len(result) != w:
                         failures.append("%s: %d series, want %s" % (where, len(result), w))
-            merges = any(x.get("id") == "merge" for x in p.get("transformations") or [])
-            if merges and len(targets) > 1 and len(named) == len(targets):
+            if dashboards.merge_cannot_join(p, named):
                 failures.append("%s / %s [%s]: every query keeps __name__, so merge cannot join their rows"
                                 % (dash["title"], p["title"], label))
     h.log("ok   %d panel queries of both dashboards (3 variable selections each) return data over the whole "
@@ -372,10 +360,9 @@ def main():
     args = ap.parse_args()
     h.require_executables(h.PROMETHEUS, h.PROMTOOL, *([h.JAVA] if args.jar else []))
     started = time.monotonic()
-    run_promtool()
-    with open(h.DASHBOARD) as f:
-        main_dash = json.load(f)
-    fleet_dash = lab.load_dashboard(lab.FLEET_DASHBOARD)
+    h.run_promtool([lab.RULES, h.ALERT_RULES], [os.path.join(h.HERE, "sysload-rules-test.yml")])
+    main_dash = dashboards.load(h.DASHBOARD)
+    fleet_dash = dashboards.load(lab.FLEET_DASHBOARD)
     check_fleet_structure(fleet_dash)
     fleet = fleetgen.Fleet(args.hosts, fleetgen.DEFAULT_START, args.hours, args.interval)
     truth = Truth(fleet)

@@ -13,11 +13,10 @@ Python 3 standard library only. The path is the one an operator would take to ba
    that series in Prometheus first: the rules are backfilled in stages of dependency (rules
    that read only raw series, then rules that read those, ...), and Prometheus is restarted on
    the new blocks between stages;
-4. the queries: Grafana's variables expanded as dashboard-test.py does (its helpers are
-   reused), every query run as a range query over the whole range.
+4. the queries: Grafana's variables expanded as dashboard-test.py does (dashboards.py), with
+   the built-in ones for the whole range (builtins), every query run as a range query.
 """
 
-import importlib.util
 import json
 import multiprocessing
 import os
@@ -34,17 +33,6 @@ import promharness as h
 RULES = os.path.join(h.REPO, "dashboards", "sysload-rules.yml")
 FLEET_DASHBOARD = os.path.join(h.REPO, "dashboards", "sysload-fleet.json")
 BYTES_PER_LINE = 95  # about, for sizing the windows (a float in full precision and a label set)
-
-
-def dashboard_test_module():
-    """dashboard-test.py's helpers (its name has a hyphen, so it is loaded by path)."""
-    spec = importlib.util.spec_from_file_location("dashboard_test", os.path.join(h.HERE, "dashboard-test.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-dt = dashboard_test_module()
 
 
 # -- step 1: raw blocks ------------------------------------------------------------------------
@@ -345,18 +333,6 @@ def builtins(fleet, step):
     rate = max(step + fleet.interval, 4 * fleet.interval)
     return {"__rate_interval": "%ds" % rate, "__interval": "%ds" % step, "__interval_ms": str(step * 1000),
             "__range": "%ds" % span, "__range_s": str(span), "__range_ms": str(span * 1000)}
-
-
-def load_dashboard(path):
-    with open(path) as f:
-        return json.load(f)
-
-
-def panel_queries(dashboard):
-    """(panel, target) of every query of the dashboard."""
-    for p in dt.panels_of(dashboard):
-        for t in p.get("targets") or []:
-            yield p, t
 
 
 # Fleet questions asked of the raw series and of the recorded ones: the same answer (but for

@@ -1,4 +1,4 @@
-"""Process and Prometheus plumbing shared by dashboard-test.py and crosscheck-test.py.
+"""Process and Prometheus plumbing shared by the tests of this directory.
 
 Python 3 standard library only. Everything listens on 127.0.0.1 on ports picked free at
 start, every process runs in its own session so that it and its children can be ended by
@@ -303,6 +303,17 @@ def require_executables(*paths):
     if missing:
         sys.exit("missing %s (Debian packages: prometheus, prometheus-node-exporter, stress-ng)"
                  % ", ".join(missing))
+
+
+def run_promtool(rule_files, test_files):
+    """promtool check rules on rule_files, then promtool test rules on test_files (the rules'
+    unit tests); fails with promtool's output."""
+    for argv in ([PROMTOOL, "check", "rules"] + list(rule_files), [PROMTOOL, "test", "rules"] + list(test_files)):
+        r = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120)
+        out = r.stdout.decode("utf-8", "replace").strip()
+        if r.returncode != 0:
+            raise TestFailure("%s failed:\n%s" % (" ".join(argv[:3]), out))
+        log("ok   %s: %s" % (" ".join(argv[1:3]), out.splitlines()[-1].strip()))
 
 
 def run_test(main):

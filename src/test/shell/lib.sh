@@ -1,7 +1,9 @@
 # shellcheck shell=bash
-# What the scripts under src/test share: cleanup at exit, a free port, starting the exporter
-# the way the package does (debian/'s launcher and JVM flags, a jar of this checkout), waiting
-# for its first sample, and the class-data dump. Sourced, after `set -euo pipefail`:
+# What the scripts under src/test share: dying with one line, cleanup at exit (and on Ctrl-C
+# or SIGTERM), a check for the commands they need, waiting with a deadline, a free port,
+# starting the exporter the way the package does (debian/'s launcher and JVM flags, a jar of
+# this checkout), waiting for its first sample, and the class-data dump. Sourced, after
+# `set -euo pipefail`:
 #
 #   . "$(dirname "$0")/../shell/lib.sh"
 #
@@ -30,6 +32,10 @@ _run_exit_commands() {
     done
 }
 trap _run_exit_commands EXIT
+# Ctrl-C or SIGTERM ends the script, through the commands above, even while a child that
+# handles the signal itself (a JVM) goes on running: bash would otherwise carry on after it.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # WORK: a temporary directory of the script's, removed at exit.
 WORK=$(mktemp -d)
@@ -52,16 +58,42 @@ free_port() {
     die "no free loopback port found"
 }
 
-# stop_process PID: SIGTERM, then SIGKILL if it still runs 2 s later.
-stop_process() {
-    local pid=$1 _
-    kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 20); do
-        kill -0 "$pid" 2>/dev/null || return 0
-        sleep 0.1
+# need COMMAND...: dies naming those of the commands that are not on PATH; the script's
+# header says which packages have them.
+# (The array has a name of its own: shellcheck, reading a sourcing script with this file,
+# does not keep locals apart and would take a script's string of the same name for it.)
+need() {
+    local c _need_missing=()
+    for c in "$@"; do
+        command -v "$c" >/dev/null || _need_missing+=("$c")
     done
-    kill -KILL "$pid" 2>/dev/null || true
+    [ "${#_need_missing[@]}" = 0 ] || die "not found: ${_need_missing[*]} (see the packages at the top of $0)"
+}
+
+# wait_until SECONDS COMMAND...: runs COMMAND every 0.2 s until it succeeds; fails once
+# SECONDS have passed without.
+wait_until() {
+    local deadline=$((SECONDS + $1))
+    shift
+    until "$@"; do
+        [ "$SECONDS" -lt "$deadline" ] || return 1
+        sleep 0.2
+    done
+}
+
+# stop_process PID [SECONDS]: SIGTERM, then SIGKILL if it still runs SECONDS (default 2)
+# later; reaps it if it is the script's child.
+stop_process() {
+    local pid=$1 grace=${2:-2} _
+    if kill -0 "$pid" 2>/dev/null; then
+        kill -TERM "$pid" 2>/dev/null || true
+        for _ in $(seq $((grace * 10))); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
 }
 
 # The JVM flags file the package ships; the launcher reads it, and so does anything here that

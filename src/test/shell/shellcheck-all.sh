@@ -4,9 +4,10 @@
 # have none), so that a new script is checked without being named here, before its first
 # commit too. Fixture trees are data, not scripts. .ci/run runs it.
 set -euo pipefail
-cd "$(dirname "$0")/../../.."
+# shellcheck source=src/test/shell/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-command -v shellcheck >/dev/null || { echo "shellcheck-all: shellcheck missing (apt-get install shellcheck)" >&2; exit 2; }
+command -v shellcheck >/dev/null || die "shellcheck missing (apt-get install shellcheck)"
 scripts=()
 while IFS= read -r -d '' f; do
     if [ ! -f "$f" ] || [ -L "$f" ]; then continue; fi
