@@ -133,6 +133,14 @@ class Truth:
     def fives(self, t):
         return {x.instance: x.five_at(t) for x in self.hosts}
 
+    def saturated_share(self, x, t, window=1800):
+        """The share of the host's seconds in (t - window, t] with sysload above 90, as the
+        generator made them: each scrape's sample stands for its interval."""
+        steps = [k for k in range(self.fleet.steps()) if t - window < x.step_time(k) <= t]
+        if not steps:
+            return 0.0
+        return sum(1 for k in steps if x.sample(k)["sysload"] > 90) / len(steps)
+
     def sources_down(self, t):
         """(instance, source) of the sources failing at t."""
         return ({(self.stale.instance, "stat")} if self.stale.in_incident("stale", t) else set()) | \
@@ -228,6 +236,22 @@ def check_alerts(prom, groups, truth, failures):
         ("SysloadFleetSaturated", truth.end, ("job",), set()),
         ("SysloadFleetCapacity", truth.end, ("job",), {("sysload-batch",)}),
     ]
+    # The hosts saturated more than a fifth of the last 30 minutes: during the batch run and at
+    # the end. rate() extrapolates to the window's edges, so a host within 0.05 of the
+    # threshold may go either way and is not judged.
+    for t in (truth.t_batch, truth.end):
+        shares = {x.instance: truth.saturated_share(x, t) for x in truth.hosts}
+        got = {k[0] for k in series_by(prom.instant(exprs["SysloadHostSaturatedSeconds"], t), "instance")}
+        must = {i for i, v in shares.items() if v > 0.25}
+        must_not = {i for i, v in shares.items() if v < 0.15}
+        if not must <= got or got & must_not:
+            failures.append("SysloadHostSaturatedSeconds at +%d min: got %s, want all of %s and none of %s"
+                            % ((t - truth.fleet.start) // 60, sorted(got), sorted(must), sorted(got & must_not)))
+        if t == truth.t_batch and not must:
+            failures.append("SysloadHostSaturatedSeconds: no host saturated during the batch run, nothing tested")
+        h.log("ok   SysloadHostSaturatedSeconds at +%d min names %d hosts: the %d saturated over a quarter of the "
+              "last 30 minutes and none of the %d under 15 %%" % ((t - truth.fleet.start) // 60, len(got), len(must),
+                                                                 len(must_not)))
     for name, t, labels, want in cases:
         got = set(series_by(prom.instant(exprs[name], t), *labels))
         expect(failures, "%s at +%d min" % (name, (t - truth.fleet.start) // 60), got, want)
@@ -273,6 +297,10 @@ def fleet_expectations(jobs, hosts):
         ("Hosts with the least headroom", "B"): top,
         ("Hosts with the least headroom", "C"): (1, top),  # idle hosts are driven by nothing
         ("Daily peak of the 10 hosts with the least headroom", "A"): (min(10, len(hosts)), len(hosts)),
+        ("Hosts most often saturated (last hour)", "A"): top,
+        ("Hosts most often saturated (last hour)", "B"): top,
+        ("Hosts most often saturated (last hour)", "C"): top,
+        ("Share of saturated seconds across hosts (last hour)", "A"): 3 * n,
         ("Hosts by driving resource", "A"): 3,
         ("Hosts above 80 by what bounds them", "A"): 3,
         ("Daily peak of the 15-minute mean across hosts", "A"): 3 * n,

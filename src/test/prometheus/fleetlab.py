@@ -360,6 +360,15 @@ RAW_VS_RECORDED = [
     ("p90 of the daily peaks per job",
      'quantile by (job) (0.9, max_over_time(sysload_sysload_fifteen[1d]))',
      'job:sysload_sysload_fifteen:quantile_max_over_time1d{quantile="0.9"}'),
+    # The daily figures of the seconds are read from the hourly rates and only approach the
+    # raw rate over a day (the first and last hour weigh less): the hourly ones are exact.
+    ("share of saturated seconds per host (1 h)",
+     '1 - (sum by (job, instance) (rate(sysload_per_second_sysload_bucket{le="90.0"}[1h]))'
+     ' / sum by (job, instance) (rate(sysload_per_second_sysload_bucket{le="+Inf"}[1h])))',
+     'instance:sysload_saturated_seconds:ratio_rate1h'),
+    ("p99 of per-second sysload per host (1 h)",
+     'histogram_quantile(0.99, sum by (job, instance, le) (rate(sysload_per_second_sysload_bucket[1h])))',
+     'instance:sysload_per_second_sysload:p99_rate1h'),
 ]
 
 
