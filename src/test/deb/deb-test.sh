@@ -593,6 +593,44 @@ wait_until 30 has_sysload 9900 || fail "ARGS in /etc/default/$PKG not used (noth
 metrics "$PORT" >/dev/null 2>&1 && fail "still listening on :$PORT"
 ok "ARGS=--web.listen-address=127.0.0.1:9900 moved the exporter to :9900"
 
+say "TLS archive: dumped silently, mapped by a TLS start"
+JSA_TLS=/var/cache/$PKG/$PKG-tls.jsa
+# A warning about a JDK class (a JDK update since the lists were made) is not counted.
+jdk='(Cannot find|ClassNotFoundException:|entry can be found for class|Skipping) (java|javax|jdk|sun|com[./]sun)[./]'
+for a in "$PKG" "$PKG-tls"; do
+    out=$(in_root "/usr/lib/$PKG/dump-cds" "/usr/share/$PKG/classlists" "/usr/share/$PKG/$PKG.jar" "/tmp/$a.jsa" 2>&1) ||
+        fail "dump of $a.jsa: $out"
+    own=$(grep -iE 'warn|error' <<<"$out" | grep -vE "$jdk" || true)
+    [ -z "$own" ] || fail "dump of $a.jsa warns: $own"
+    in_root rm -f "/tmp/$a.jsa"
+done
+ok "both lists of this Java dump without a warning about the package's classes"
+tls_dir=$ROOT/etc/$PKG
+mkdir -p "$tls_dir"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=localhost \
+    -addext subjectAltName=IP:127.0.0.1 -keyout "$tls_dir/key.pem" -out "$tls_dir/cert.pem" 2>/dev/null ||
+    fail "openssl req"
+# the password is deb-test
+printf 'tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\nbasic_auth_users:\n  prometheus: %s\n' \
+    "'\$2y\$10\$q4bfW9J8.6bw.W1qw9p06O9h17u7p0FjUoILj2PaUVbHqyO1qcaIC'" >"$tls_dir/web.yml"
+chmod -R a+rX "$tls_dir"
+set_args() {
+    in_root sed -i "s|^ARGS=.*|ARGS=\"--web.listen-address=127.0.0.1:9900$1\"|" "/etc/default/$PKG"
+    in_root systemctl restart "$PKG.service"
+}
+tls_up() {
+    in_root curl -fsS --max-time 5 --cacert "/etc/$PKG/cert.pem" -u prometheus:deb-test https://127.0.0.1:9900/metrics |
+        grep '^sysload_sysload ' >/dev/null
+}
+set_args " --web.config.file=/etc/$PKG/web.yml"
+wait_until 30 tls_up || fail "no sample over https on :9900"
+{ in_root grep -qF "$JSA_TLS" "/proc/$(prop MainPID)/maps" && ! maps_jsa "$(prop MainPID)" >/dev/null; } ||
+    fail "a TLS start does not map $JSA_TLS alone"
+ok "a TLS start maps $JSA_TLS"
+set_args ""
+wait_until 30 has_sysload 9900 || fail "plain HTTP on :9900 not back"
+rm -rf "$tls_dir"
+
 say "a JVM flag the JVM rejects: the service does not start"
 # What "active" above proves: had this JVM refused a flag of the package's, the unit would
 # fail like this. JAVA_OPTS in /etc/default adds the flag.
