@@ -62,7 +62,7 @@ public class RenderBench {
                 new Sample.SiCpu("ens5", modes),
                 candidates,
                 Map.of("nvme0n1", 12.5, "nvme1n1", 3.25, "sda", 0.5),
-                Map.of("ens5", 4),
+                Map.of("ens5", new java.util.TreeSet<>(java.util.Set.of(0, 1, 2, 3))),
                 new Sample.Rates(15_234, 8_765),
                 // a day's seconds: every series of the histogram and both counters has a value
                 new Seconds(

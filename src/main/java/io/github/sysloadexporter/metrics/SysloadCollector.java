@@ -151,22 +151,31 @@ public final class SysloadCollector extends Collector {
                 s.rates().intrPerSecond());
     }
 
-    private static void addSeconds(List<MetricFamilySamples> out, Seconds sec) {
-        String name = NS + "per_second_sysload";
-        List<String> le = List.of("le");
-        List<MetricFamilySamples.Sample> hist = new ArrayList<>(Seconds.BOUNDS.size() + 3);
-        for (int i = 0; i < Seconds.BOUNDS.size(); i++) {
-            hist.add(new MetricFamilySamples.Sample(
-                    name + "_bucket",
-                    le,
-                    List.of(Collector.doubleToGoString(Seconds.BOUNDS.get(i))),
-                    sec.atOrBelow(i)));
+    private static final String HISTOGRAM = NS + "per_second_sysload";
+    private static final List<String> LE = List.of("le");
+    /** Each bucket's le, rendered once: a scrape renders every sample's anew otherwise. */
+    private static final List<List<String>> LE_VALUES = leValues();
+
+    private static List<List<String>> leValues() {
+        List<List<String>> values = new ArrayList<>(Seconds.BOUNDS.size() + 1);
+        for (double bound : Seconds.BOUNDS) {
+            values.add(List.of(Collector.doubleToGoString(bound)));
         }
-        hist.add(new MetricFamilySamples.Sample(name + "_bucket", le, List.of("+Inf"), sec.total()));
-        hist.add(new MetricFamilySamples.Sample(name + "_count", List.of(), List.of(), sec.total()));
-        hist.add(new MetricFamilySamples.Sample(name + "_sum", List.of(), List.of(), sec.sum()));
+        values.add(List.of("+Inf"));
+        return List.copyOf(values);
+    }
+
+    private static void addSeconds(List<MetricFamilySamples> out, Seconds sec) {
+        List<MetricFamilySamples.Sample> hist = new ArrayList<>(LE_VALUES.size() + 2);
+        for (int i = 0; i < Seconds.BOUNDS.size(); i++) {
+            hist.add(new MetricFamilySamples.Sample(HISTOGRAM + "_bucket", LE, LE_VALUES.get(i), sec.atOrBelow(i)));
+        }
+        hist.add(new MetricFamilySamples.Sample(
+                HISTOGRAM + "_bucket", LE, LE_VALUES.get(Seconds.BOUNDS.size()), sec.total()));
+        hist.add(new MetricFamilySamples.Sample(HISTOGRAM + "_count", List.of(), List.of(), sec.total()));
+        hist.add(new MetricFamilySamples.Sample(HISTOGRAM + "_sum", List.of(), List.of(), sec.sum()));
         out.add(new MetricFamilySamples(
-                name,
+                HISTOGRAM,
                 Type.HISTOGRAM,
                 "Seconds by the sysload of each sample since start, each sample weighted by the seconds it"
                         + " covers: rate(_bucket) is the share of seconds in each band, histogram_quantile its"
@@ -174,21 +183,24 @@ public final class SysloadCollector extends Collector {
                 hist));
         out.add(byCandidate(
                 NS + "driving_seconds",
+                NS + "driving_seconds_total",
                 "Seconds each candidate was the one sysload is the value of (ties: cpu, then si_cpu, then"
                         + " the disks by name; none while all are 0).",
                 sec.driving()));
         out.add(byCandidate(
                 NS + "saturated_seconds",
+                NS + "saturated_seconds_total",
                 "Seconds each candidate was at or above the saturation threshold"
                         + " (sysload_saturation_threshold_percent).",
                 sec.saturated()));
     }
 
-    private static MetricFamilySamples byCandidate(String name, String help, Map<CandidateId, Double> seconds) {
+    private static MetricFamilySamples byCandidate(
+            String name, String sampleName, String help, Map<CandidateId, Double> seconds) {
         List<MetricFamilySamples.Sample> samples = new ArrayList<>(seconds.size());
         for (Map.Entry<CandidateId, Double> e : seconds.entrySet()) {
             samples.add(new MetricFamilySamples.Sample(
-                    name + "_total",
+                    sampleName,
                     CANDIDATE,
                     List.of(e.getKey().resource(), e.getKey().device()),
                     e.getValue()));
