@@ -33,9 +33,7 @@ set -euo pipefail
 . "$REPO/src/test/cds/cds.sh"
 
 JAR=${JAR:-target/sysload-exporter.jar}
-for tool in curl openssl; do
-    command -v "$tool" >/dev/null || die "$tool missing (apt-get install $tool)"
-done
+need curl openssl
 [ -s "$JAR" ] || die "$JAR missing (mvn -B -q package -DskipTests)"
 REGENERATE="regenerate the lists: bash src/test/cds/update-classlist.sh RUNTIME (after mvn -B -q package -DskipTests)"
 

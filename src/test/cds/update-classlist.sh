@@ -31,9 +31,7 @@ set -euo pipefail
 . "$REPO/src/test/cds/cds.sh"
 
 JAR=${JAR:-target/sysload-exporter.jar}
-for tool in curl openssl; do
-    command -v "$tool" >/dev/null || die "$tool missing (apt-get install $tool)"
-done
+need curl openssl
 [ -s "$JAR" ] || die "$JAR missing (mvn -B -q package -DskipTests)"
 
 # record NAME KIND WHAT: runs the exporter (KIND plain or tls, a WHAT start), scrapes it and
