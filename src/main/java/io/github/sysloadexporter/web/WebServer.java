@@ -73,6 +73,11 @@ public final class WebServer implements AutoCloseable {
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         http.setRequestHeaderSize(16384); // a scrape sends about 300 bytes
+        // No per-connection cache of the first request's header fields: from its second
+        // request on, each connection would keep 100 KB of lookup table for them, so that a
+        // few hundred kept-alive connections, well within --web.max-connections, filled the
+        // heap (README, Limits). A scrape's fields are parsed anew, a few short strings.
+        http.setHeaderCacheSize(0);
         http.setOutputBufferSize(8192);
         http.setUseInputDirectByteBuffers(false);
         http.setUseOutputDirectByteBuffers(false);
