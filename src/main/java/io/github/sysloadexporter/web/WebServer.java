@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.Map;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -13,8 +11,6 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.eclipse.jetty.util.thread.Scheduler;
@@ -82,32 +78,10 @@ public final class WebServer implements AutoCloseable {
         http.setUseInputDirectByteBuffers(false);
         http.setUseOutputDirectByteBuffers(false);
         HttpConnectionFactory h1 = new HttpConnectionFactory(http);
-        ConnectionFactory[] factories;
-        if (security.tls()) {
-            SSLContext ctx = security.sslContext();
-            SslContextFactory.Server ssl = new SslContextFactory.Server() {
-                // Every new connection takes the file's TLS settings of the moment.
-                @Override
-                public void customize(SSLEngine engine) {
-                    engine.setUseClientMode(false);
-                    engine.setSSLParameters(security.sslParameters(ctx));
-                }
-
-                // Jetty would warn of "weak" suites among the JDK's defaults, which customize()
-                // replaces with the web configuration's: no such warning applies.
-                @Override
-                protected void checkConfiguration() {}
-            };
-            ssl.setSslContext(ctx);
-            SslConnectionFactory tls = new TlsHandshakes(ssl, h1.getProtocol());
-            tls.setDirectBuffersForEncryption(false);
-            tls.setDirectBuffersForDecryption(false);
-            // Its SNI host check would refuse a scrape by IP address of a host whose certificate names it.
-            tls.setEnsureSecureRequestCustomizer(false);
-            factories = new ConnectionFactory[] {tls, h1};
-        } else {
-            factories = new ConnectionFactory[] {h1};
-        }
+        // The TLS factory is TlsHandshakes' to build: a plain start loads none of its classes.
+        ConnectionFactory[] factories = security.tls()
+                ? new ConnectionFactory[] {TlsHandshakes.factory(security, h1.getProtocol()), h1}
+                : new ConnectionFactory[] {h1};
         // One acceptor thread: with none, the selector accepts, and when the connection limit
         // paused accepting there, Jetty 12.1 closed the listening socket instead (a flood of
         // 10,000 connections left the exporter deaf for good; hostile-clients.py flood10000).
