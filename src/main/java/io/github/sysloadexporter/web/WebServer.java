@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -55,15 +56,21 @@ public final class WebServer implements AutoCloseable {
             InetSocketAddress address, ServerLimits limits, WebSecurity security, Map<String, Page> pages)
             throws IOException {
         // Threads: the acceptor, the selector, which also runs the pages (Routes), and a few for
-        // Jetty's own blocking tasks; the bcrypt threads are Routes' own.
-        QueuedThreadPool pool = new QueuedThreadPool(POOL_THREADS, 2, 30_000);
-        pool.setName("sysload-http");
-        pool.setDaemon(true);
-        pool.setReservedThreads(0);
-        Server server = new Server(pool);
+        // Jetty's own blocking tasks; the bcrypt threads are Routes' own. They are made here, not
+        // by Jetty's default factory, which makes each inside AccessController.doPrivileged
+        // called through method handles (a class spun for them, lambda forms), for a security
+        // manager that the exporter never has.
+        AtomicInteger threads = new AtomicInteger();
+        QueuedThreadPool pool = new QueuedThreadPool(POOL_THREADS, 2, 30_000, 0, null, null, r -> {
+            Thread t = new Thread(r, "sysload-http-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         Scheduler scheduler = new ScheduledExecutorScheduler("sysload-http-timer", true);
         // Heap buffers of up to 64 KB, the pool keeping at most 1 MB of them between bursts.
         ArrayByteBufferPool buffers = new ArrayByteBufferPool(0, 1024, 65536, -1, 1 << 20, 1 << 16);
+        // Given the connector's scheduler and pool, the server makes no second ones of its own.
+        Server server = new Server(pool, scheduler, buffers);
 
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
