@@ -6,7 +6,8 @@ import java.util.Properties;
 
 /**
  * Every setting the exporter makes that holds for its whole JVM: system properties that
- * picocli and slf4j-simple each read once, when their classes first load.
+ * picocli, Jetty, slf4j-simple and the JDK's locale services each read once, when their
+ * classes first load.
  * They are made here and nowhere else, called from {@link Main#main} before anything that reads
  * them runs; the tests, which run the exporter's classes in a JVM of their own, never call it.
  *
@@ -36,6 +37,13 @@ final class JvmSettings {
         // the JVM through the platform MBean server, which loads JMX into a daemon that never
         // serves JMX (README, Resource use). 16: 64-byte lines, compressed oops.
         d.put("org.eclipse.jetty.util.referencesPerCacheLine", "16");
+        // Jetty's MIME types list every locale the JDK knows when their class loads: from the
+        // JDK's CLDR data that is some 14,000 set entries, a megabyte of heap kept for the life
+        // of the daemon (README, Resource use). The exporter formats nothing in a reader's
+        // language (what it writes is Locale.ROOT's), so locale data is taken from installed
+        // providers only, of which there are none, and else is the root locale's. Read by the
+        // JDK at the first locale-sensitive call.
+        d.put("java.locale.providers", "SPI");
         return Map.copyOf(d);
     }
 

@@ -1,12 +1,15 @@
 package io.github.sysloadexporter.web;
 
+import java.io.IOException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.ssl.SslConnection;
 import org.eclipse.jetty.io.ssl.SslHandshakeListener;
+import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
@@ -27,6 +30,31 @@ final class TlsHandshakes extends SslConnectionFactory {
 
     TlsHandshakes(SslContextFactory.Server ssl, String nextProtocol) {
         super(ssl, nextProtocol);
+    }
+
+    /** The server's TLS connections for {@code security}'s material and settings, then {@code nextProtocol}. */
+    static ConnectionFactory factory(WebSecurity security, String nextProtocol) throws IOException {
+        SSLContext ctx = security.sslContext();
+        SslContextFactory.Server ssl = new SslContextFactory.Server() {
+            // Every new connection takes the file's TLS settings of the moment.
+            @Override
+            public void customize(SSLEngine engine) {
+                engine.setUseClientMode(false);
+                engine.setSSLParameters(security.sslParameters(ctx));
+            }
+
+            // Jetty would warn of "weak" suites among the JDK's defaults, which customize()
+            // replaces with the web configuration's: no such warning applies.
+            @Override
+            protected void checkConfiguration() {}
+        };
+        ssl.setSslContext(ctx);
+        TlsHandshakes tls = new TlsHandshakes(ssl, nextProtocol);
+        tls.setDirectBuffersForEncryption(false);
+        tls.setDirectBuffersForDecryption(false);
+        // Its SNI host check would refuse a scrape by IP address of a host whose certificate names it.
+        tls.setEnsureSecureRequestCustomizer(false);
+        return tls;
     }
 
     @Override

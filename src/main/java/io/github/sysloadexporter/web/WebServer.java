@@ -4,8 +4,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.Map;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -13,8 +12,6 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.eclipse.jetty.util.thread.Scheduler;
@@ -59,50 +56,39 @@ public final class WebServer implements AutoCloseable {
             InetSocketAddress address, ServerLimits limits, WebSecurity security, Map<String, Page> pages)
             throws IOException {
         // Threads: the acceptor, the selector, which also runs the pages (Routes), and a few for
-        // Jetty's own blocking tasks; the bcrypt threads are Routes' own.
-        QueuedThreadPool pool = new QueuedThreadPool(POOL_THREADS, 2, 30_000);
-        pool.setName("sysload-http");
-        pool.setDaemon(true);
-        pool.setReservedThreads(0);
-        Server server = new Server(pool);
+        // Jetty's own blocking tasks; the bcrypt threads are Routes' own. They are made here, not
+        // by Jetty's default factory, which makes each inside AccessController.doPrivileged
+        // called through method handles (a class spun for them, lambda forms), for a security
+        // manager that the exporter never has.
+        AtomicInteger threads = new AtomicInteger();
+        QueuedThreadPool pool = new QueuedThreadPool(POOL_THREADS, 2, 30_000, 0, null, null, r -> {
+            Thread t = new Thread(r, "sysload-http-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         Scheduler scheduler = new ScheduledExecutorScheduler("sysload-http-timer", true);
         // Heap buffers of up to 64 KB, the pool keeping at most 1 MB of them between bursts.
         ArrayByteBufferPool buffers = new ArrayByteBufferPool(0, 1024, 65536, -1, 1 << 20, 1 << 16);
+        // Given the connector's scheduler and pool, the server makes no second ones of its own.
+        Server server = new Server(pool, scheduler, buffers);
 
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         http.setRequestHeaderSize(16384); // a scrape sends about 300 bytes
+        // No per-connection cache of the first request's header fields: from its second
+        // request on, each connection would keep 100 KB of lookup table for them, so that a
+        // few hundred kept-alive connections, well within --web.max-connections, filled the
+        // heap (README, Limits). A scrape's fields are parsed anew, a few short strings.
+        http.setHeaderCacheSize(0);
         http.setOutputBufferSize(8192);
         http.setUseInputDirectByteBuffers(false);
         http.setUseOutputDirectByteBuffers(false);
         HttpConnectionFactory h1 = new HttpConnectionFactory(http);
-        ConnectionFactory[] factories;
-        if (security.tls()) {
-            SSLContext ctx = security.sslContext();
-            SslContextFactory.Server ssl = new SslContextFactory.Server() {
-                // Every new connection takes the file's TLS settings of the moment.
-                @Override
-                public void customize(SSLEngine engine) {
-                    engine.setUseClientMode(false);
-                    engine.setSSLParameters(security.sslParameters(ctx));
-                }
-
-                // Jetty would warn of "weak" suites among the JDK's defaults, which customize()
-                // replaces with the web configuration's: no such warning applies.
-                @Override
-                protected void checkConfiguration() {}
-            };
-            ssl.setSslContext(ctx);
-            SslConnectionFactory tls = new TlsHandshakes(ssl, h1.getProtocol());
-            tls.setDirectBuffersForEncryption(false);
-            tls.setDirectBuffersForDecryption(false);
-            // Its SNI host check would refuse a scrape by IP address of a host whose certificate names it.
-            tls.setEnsureSecureRequestCustomizer(false);
-            factories = new ConnectionFactory[] {tls, h1};
-        } else {
-            factories = new ConnectionFactory[] {h1};
-        }
+        // The TLS factory is TlsHandshakes' to build: a plain start loads none of its classes.
+        ConnectionFactory[] factories = security.tls()
+                ? new ConnectionFactory[] {TlsHandshakes.factory(security, h1.getProtocol()), h1}
+                : new ConnectionFactory[] {h1};
         // One acceptor thread: with none, the selector accepts, and when the connection limit
         // paused accepting there, Jetty 12.1 closed the listening socket instead (a flood of
         // 10,000 connections left the exporter deaf for good; hostile-clients.py flood10000).

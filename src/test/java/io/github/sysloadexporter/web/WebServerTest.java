@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sysloadexporter.testing.Http;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -108,5 +111,67 @@ class WebServerTest {
             Http.Response served = new Http().get(server.port(), "/");
             assertEquals("hello\n", served.body(), "not served after the crowd went");
         }
+    }
+
+    /**
+     * A kept-alive connection holds a few kilobytes between requests, however many it has
+     * made: one that kept a lookup table of its first request's header fields (100 KB from the
+     * second request on, Jetty's default) let 800 such connections, each scraping twice, fill
+     * the package's 64 MB heap (README, Limits).
+     */
+    @Test
+    void keptAliveConnectionsHoldLittleHeapEach() throws Exception {
+        int connections = 200;
+        byte[] scrape = ("GET / HTTP/1.1\r\nHost: 127.0.0.1:9858\r\nUser-Agent: Prometheus/2.42.0\r\n"
+                        + "Accept: application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5\r\n"
+                        + "Accept-Encoding: gzip\r\nX-Prometheus-Scrape-Timeout-Seconds: 10\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        try (WebServer server = start(ServerLimits.DEFAULTS, Map.of("/", HELLO))) {
+            List<Socket> kept = new ArrayList<>();
+            try {
+                long before = heapUsed();
+                for (int i = 0; i < connections; i++) {
+                    Socket s = new Socket("127.0.0.1", server.port());
+                    s.setSoTimeout(10_000);
+                    kept.add(s);
+                    for (int request = 0; request < 2; request++) {
+                        s.getOutputStream().write(scrape);
+                        assertEquals("hello\n", body(s.getInputStream()));
+                    }
+                }
+                long each = (heapUsed() - before) / connections;
+                assertTrue(each < 20_000, each + " bytes of heap per kept-alive connection");
+            } finally {
+                for (Socket s : kept) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    private static long heapUsed() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    /** The body of the response coming on {@code in}, by its Content-Length. */
+    private static String body(InputStream in) throws IOException {
+        int length = -1;
+        for (String line; !(line = line(in)).isEmpty(); ) {
+            if (line.regionMatches(true, 0, "Content-Length:", 0, 15)) {
+                length = Integer.parseInt(line.substring(15).trim());
+            }
+        }
+        return new String(in.readNBytes(length), StandardCharsets.US_ASCII);
+    }
+
+    private static String line(InputStream in) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (int c; (c = in.read()) >= 0 && c != '\n'; ) {
+            b.append((char) c);
+        }
+        return b.toString().trim();
     }
 }
