@@ -62,7 +62,7 @@ public class RenderBench {
                 new Sample.SiCpu("ens5", modes),
                 candidates,
                 Map.of("nvme0n1", 12.5, "nvme1n1", 3.25, "sda", 0.5),
-                Map.of("ens5", 4),
+                Map.of("ens5", new java.util.TreeSet<>(List.of(4))),
                 new Sample.Rates(15_234, 8_765),
                 // a day's seconds: every series of the histogram and both counters has a value
                 new Seconds(
@@ -73,9 +73,10 @@ public class RenderBench {
                         1_900_000,
                         perCandidate(candidates, 17_280),
                         perCandidate(candidates, 120)));
-        Published published = new Published(sample, 86_400, 2, 1_790_000_000.0, ProcessStats.UNKNOWN, Map.of());
+        Published published = new Published(sample, 86_400, 2, 1_790_000_000.0, Map.of());
         registry = new CollectorRegistry();
-        registry.register(new SysloadCollector(() -> published, BuildInfo.current(), 40, 90));
+        registry.register(
+                new SysloadCollector(() -> published, () -> ProcessStats.UNKNOWN, BuildInfo.current(), 40, 90));
     }
 
     private static Map<CandidateId, Double> perCandidate(List<Candidate> candidates, double seconds) {
