@@ -144,14 +144,14 @@ public final class CachedExposition implements Page {
         if (SHARED_IN_USE.compareAndSet(false, true)) {
             try {
                 if (shared == null) {
-                    shared = new Gzip();
+                    shared = new FastGzip();
                 }
                 return shared.compress(bytes);
             } finally {
                 SHARED_IN_USE.set(false);
             }
         }
-        Gzip own = new Gzip();
+        FastGzip own = new FastGzip();
         try {
             return own.compress(bytes);
         } finally {
@@ -161,7 +161,7 @@ public final class CachedExposition implements Page {
 
     // Made at the first compression: a process never asked for gzip holds no zlib state.
     private static final AtomicBoolean SHARED_IN_USE = new AtomicBoolean();
-    private static Gzip shared; // only while holding SHARED_IN_USE
+    private static FastGzip shared; // only while holding SHARED_IN_USE
 
     /** Runs {@code compression} while the kept Deflater is held: for the test of the other way. */
     static byte[] gzipWhileBusy(Supplier<byte[]> compression) {
@@ -176,7 +176,7 @@ public final class CachedExposition implements Page {
     }
 
     /** gzip framing (RFC 1952) around a raw deflate stream, as GZIPOutputStream writes it. */
-    private static final class Gzip {
+    private static final class FastGzip {
         private static final byte[] HEADER = {0x1f, (byte) 0x8b, Deflater.DEFLATED, 0, 0, 0, 0, 0, 0, (byte) 0xff};
         private final Deflater deflater = new Deflater(Deflater.BEST_SPEED, true);
         private final CRC32 crc = new CRC32();
