@@ -8,6 +8,10 @@
 #
 #   mvn -B -q package -DskipTests && bash src/test/load/load-test.sh
 #
+# JVM_DEFAULTS=1 runs the jar as `java -jar` would, with none of the package's flags and no
+# class-data archive of its own, to show what the JVM's defaults cost under this load; the
+# memory bound is then off (RSS_LIMIT_KB still sets one).
+#
 # Needs: wrk (Debian package wrk). Cleans up every process it starts.
 set -euo pipefail
 # shellcheck source=src/test/shell/lib.sh
@@ -16,13 +20,24 @@ set -euo pipefail
 JAR=${JAR:-target/sysload-exporter.jar}
 DURATION=${DURATION:-30s}
 CONNECTIONS=${CONNECTIONS:-64}
-RSS_LIMIT_KB=${RSS_LIMIT_KB:-73728} # 72 MiB
+JVM_DEFAULTS=${JVM_DEFAULTS:-0}
+if [ "$JVM_DEFAULTS" = 1 ]; then
+    RSS_LIMIT_KB=${RSS_LIMIT_KB:-999999999}
+else
+    RSS_LIMIT_KB=${RSS_LIMIT_KB:-73728} # 72 MiB
+fi
 
 need wrk
 
 port=$(free_port)
 url="http://127.0.0.1:$port/metrics"
-start_exporter "$JAR" "$WORK/exporter.log" --web.listen-address="127.0.0.1:$port"
+if [ "$JVM_DEFAULTS" = 1 ]; then
+    java -jar "$JAR" --web.listen-address="127.0.0.1:$port" >"$WORK/exporter.log" 2>&1 &
+    EXPORTER_PID=$!
+    on_exit stop_process "$EXPORTER_PID"
+else
+    start_exporter "$JAR" "$WORK/exporter.log" --web.listen-address="127.0.0.1:$port"
+fi
 pid=$EXPORTER_PID
 wait_first_sample "$url" "$pid" "$WORK/exporter.log"
 

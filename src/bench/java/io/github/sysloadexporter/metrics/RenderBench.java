@@ -73,9 +73,10 @@ public class RenderBench {
                         1_900_000,
                         perCandidate(candidates, 17_280),
                         perCandidate(candidates, 120)));
-        Published published = new Published(sample, 86_400, 2, 1_790_000_000.0, ProcessStats.UNKNOWN, Map.of());
+        Published published = new Published(sample, 86_400, 2, 1_790_000_000.0, Map.of());
         registry = new CollectorRegistry();
-        registry.register(new SysloadCollector(() -> published, BuildInfo.current(), 40, 90));
+        registry.register(
+                new SysloadCollector(() -> published, () -> ProcessStats.UNKNOWN, BuildInfo.current(), 40, 90));
     }
 
     private static Map<CandidateId, Double> perCandidate(List<Candidate> candidates, double seconds) {

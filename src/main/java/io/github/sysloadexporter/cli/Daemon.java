@@ -27,6 +27,7 @@ final class Daemon implements AutoCloseable {
     /**
      * Wires and starts everything.
      *
+     * @param processStats the exporter's own figures, read by scrapes (from several threads)
      * @param schedule false leaves the sampler unscheduled, for a test that calls
      *                 {@code sampler().tick()} itself with a clock of its own
      * @throws java.net.BindException when the listen address is taken
@@ -38,10 +39,14 @@ final class Daemon implements AutoCloseable {
             Supplier<ProcessStats> processStats,
             boolean schedule)
             throws IOException {
-        Sampler sampler = sampler(config, monotonicNanos, wallMillis, processStats);
+        Sampler sampler = sampler(config, monotonicNanos, wallMillis);
         CollectorRegistry registry = new CollectorRegistry();
         registry.register(new SysloadCollector(
-                sampler::published, BuildInfo.current(), config.interruptThreshold(), config.saturationThreshold()));
+                sampler::published,
+                processStats,
+                BuildInfo.current(),
+                config.interruptThreshold(),
+                config.saturationThreshold()));
         WebServer server = WebServer.start(
                 config.listen(),
                 config.limits(),
@@ -54,8 +59,7 @@ final class Daemon implements AutoCloseable {
     }
 
     /** The sampler as the command line configures it, not started: the daemon's and {@code watch}'s. */
-    static Sampler sampler(
-            Config config, LongSupplier monotonicNanos, LongSupplier wallMillis, Supplier<ProcessStats> processStats) {
+    static Sampler sampler(Config config, LongSupplier monotonicNanos, LongSupplier wallMillis) {
         return new Sampler(
                 new ProcFs(config.procfs()),
                 new DetectedTargets(config.sysfs(), config.nics(), config.disks()),
@@ -63,8 +67,7 @@ final class Daemon implements AutoCloseable {
                         config.interruptThreshold(), config.saturationThreshold(), config.intervalNanos()),
                 config.intervalNanos(),
                 monotonicNanos,
-                wallMillis,
-                processStats);
+                wallMillis);
     }
 
     Sampler sampler() {

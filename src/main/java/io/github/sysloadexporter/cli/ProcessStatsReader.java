@@ -8,7 +8,8 @@ import java.util.function.Supplier;
 
 /**
  * The exporter's own CPU, memory and descriptors. Always this process's /proc/self, whatever
- * --path.procfs says: that flag points at the host being watched, not at us.
+ * --path.procfs says: that flag points at the host being watched, not at us. Read by scrapes,
+ * which may run at once: one at a time, for the buffers are reused.
  */
 final class ProcessStatsReader implements Supplier<ProcessStats> {
     private final SelfProcess self = SelfProcess.current();
@@ -20,7 +21,7 @@ final class ProcessStatsReader implements Supplier<ProcessStats> {
     private final long maxFds = maxFds(self);
 
     @Override
-    public ProcessStats get() {
+    public synchronized ProcessStats get() {
         try {
             SelfProcess.Usage u = self.read();
             return new ProcessStats(

@@ -2,7 +2,6 @@ package io.github.sysloadexporter.cli;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import io.github.sysloadexporter.sysload.ProcessStats;
 import io.github.sysloadexporter.sysload.Published;
 import io.github.sysloadexporter.sysload.Sample;
 import io.github.sysloadexporter.sysload.Sampler;
@@ -67,8 +66,7 @@ final class Watch implements Callable<Integer> {
         boolean terminal = isTerminal(Path.of("/proc/self/fd/1"));
         Map<String, String> env = System.getenv();
         WatchView view = new WatchView(ZoneId.systemDefault(), terminal && colour(env), terminal ? rows(env) : 0);
-        try (Sampler sampler =
-                Daemon.sampler(config, System::nanoTime, System::currentTimeMillis, () -> ProcessStats.UNKNOWN)) {
+        try (Sampler sampler = Daemon.sampler(config, System::nanoTime, System::currentTimeMillis)) {
             sampler.start();
             // Interrupted (Ctrl-C) or at its count, it says what it saw: at exit, either way.
             Runtime.getRuntime()

@@ -3,18 +3,19 @@ package io.github.sysloadexporter.metrics;
 import io.github.sysloadexporter.web.Page;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.exporter.common.TextFormat;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import java.util.zip.CRC32;
 import java.util.zip.Deflater;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * Serves the exposition of the current sample, rendered by simpleclient once per sample and
@@ -42,7 +43,7 @@ public final class CachedExposition implements Page {
             this.bytes = bytes;
         }
 
-        byte[] gzip() throws IOException {
+        byte[] gzip() {
             byte[] g = gzip;
             if (g == null) {
                 // Two scrapes racing here both compress the same bytes; either result is right.
@@ -132,24 +133,85 @@ public final class CachedExposition implements Page {
         return out.toByteArray();
     }
 
-    static byte[] gzip(byte[] bytes) throws IOException {
-        // The text compresses about threefold; half of it is room enough.
-        ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length / 2 + 64);
-        // Closing ends the stream's Deflater, which frees its native memory now rather than at a GC.
-        try (FastGzip gz = new FastGzip(out)) {
-            gz.write(bytes);
+    /**
+     * The gzip member of {@code bytes}, at the fastest level: Prometheus may scrape every second,
+     * and the default level costs more time than the bytes it saves are worth (README, Resource
+     * use). One Deflater is kept and reset rather than made and ended per sample: setting one up
+     * allocates some 256 KB of zlib state, which cost more than compressing the page. A
+     * compression that finds it in use (two formats' first scrapes at once) takes one of its own.
+     */
+    static byte[] gzip(byte[] bytes) {
+        if (SHARED_IN_USE.compareAndSet(false, true)) {
+            try {
+                if (shared == null) {
+                    shared = new FastGzip();
+                }
+                return shared.compress(bytes);
+            } finally {
+                SHARED_IN_USE.set(false);
+            }
         }
-        return out.toByteArray();
+        FastGzip own = new FastGzip();
+        try {
+            return own.compress(bytes);
+        } finally {
+            own.end();
+        }
     }
 
-    /**
-     * gzip at the fastest level: Prometheus may scrape every second, and the default level
-     * costs more time than the bytes it saves are worth (README, Resource use).
-     */
-    private static final class FastGzip extends GZIPOutputStream {
-        FastGzip(ByteArrayOutputStream out) throws IOException {
-            super(out, 1024);
-            def.setLevel(Deflater.BEST_SPEED);
+    // Made at the first compression: a process never asked for gzip holds no zlib state.
+    private static final AtomicBoolean SHARED_IN_USE = new AtomicBoolean();
+    private static FastGzip shared; // only while holding SHARED_IN_USE
+
+    /** Runs {@code compression} while the kept Deflater is held: for the test of the other way. */
+    static byte[] gzipWhileBusy(Supplier<byte[]> compression) {
+        if (!SHARED_IN_USE.compareAndSet(false, true)) {
+            throw new IllegalStateException("the kept Deflater is in use");
+        }
+        try {
+            return compression.get();
+        } finally {
+            SHARED_IN_USE.set(false);
+        }
+    }
+
+    /** gzip framing (RFC 1952) around a raw deflate stream, as GZIPOutputStream writes it. */
+    private static final class FastGzip {
+        private static final byte[] HEADER = {0x1f, (byte) 0x8b, Deflater.DEFLATED, 0, 0, 0, 0, 0, 0, (byte) 0xff};
+        private final Deflater deflater = new Deflater(Deflater.BEST_SPEED, true);
+        private final CRC32 crc = new CRC32();
+
+        byte[] compress(byte[] bytes) {
+            deflater.reset();
+            deflater.setInput(bytes);
+            deflater.finish();
+            // The text compresses about threefold; half of it is room enough.
+            byte[] out = Arrays.copyOf(HEADER, bytes.length / 2 + 64);
+            int n = HEADER.length;
+            while (!deflater.finished()) {
+                if (n == out.length) {
+                    out = Arrays.copyOf(out, out.length * 2);
+                }
+                n += deflater.deflate(out, n, out.length - n);
+            }
+            crc.reset();
+            crc.update(bytes);
+            out = Arrays.copyOf(out, n + 8);
+            littleEndian(out, n, (int) crc.getValue());
+            littleEndian(out, n + 4, bytes.length); // ISIZE: the length modulo 2^32
+            return out;
+        }
+
+        /** Frees the native state now rather than when the Deflater is collected. */
+        void end() {
+            deflater.end();
+        }
+
+        private static void littleEndian(byte[] b, int at, int v) {
+            b[at] = (byte) v;
+            b[at + 1] = (byte) (v >>> 8);
+            b[at + 2] = (byte) (v >>> 16);
+            b[at + 3] = (byte) (v >>> 24);
         }
     }
 

@@ -3,6 +3,7 @@ package io.github.sysloadexporter.metrics;
 import io.github.sysloadexporter.sysload.Candidate;
 import io.github.sysloadexporter.sysload.CandidateId;
 import io.github.sysloadexporter.sysload.CpuModes;
+import io.github.sysloadexporter.sysload.ProcessStats;
 import io.github.sysloadexporter.sysload.Published;
 import io.github.sysloadexporter.sysload.Sample;
 import io.github.sysloadexporter.sysload.Seconds;
@@ -19,7 +20,11 @@ import java.util.function.Supplier;
 /**
  * Turns the last published sample into metric families. Computes nothing: every value was
  * fixed when the sample was taken, so a scrape costs formatting only and never waits for
- * the sampler. Names of the Go sysload exporter are kept so its dashboards keep working.
+ * the sampler. The one thing read at the scrape is the exporter's own process figures, as
+ * every client library's process collector does: they describe the exporter as the scrape
+ * finds it, and an exporter nobody scrapes does not read them each second (the exposition is
+ * rendered once per sample, so they are read at most once per sample and format). Names of
+ * the Go sysload exporter are kept so its dashboards keep working.
  */
 public final class SysloadCollector extends Collector {
     static final String NS = "sysload_";
@@ -31,13 +36,20 @@ public final class SysloadCollector extends Collector {
             + " interrupts), sintr (softirq); the seven add up to 100.";
 
     private final Supplier<Published> source;
+    private final Supplier<ProcessStats> process;
     private final BuildInfo build;
     private final double interruptThreshold;
     private final double saturationThreshold;
 
+    /** @param process the exporter's own figures, read when asked: called from scrapes at once */
     public SysloadCollector(
-            Supplier<Published> source, BuildInfo build, double interruptThreshold, double saturationThreshold) {
+            Supplier<Published> source,
+            Supplier<ProcessStats> process,
+            BuildInfo build,
+            double interruptThreshold,
+            double saturationThreshold) {
         this.source = source;
+        this.process = process;
         this.build = build;
         this.interruptThreshold = interruptThreshold;
         this.saturationThreshold = saturationThreshold;
@@ -84,7 +96,7 @@ public final class SysloadCollector extends Collector {
                         + " Other sources failing cost only their part: see sysload_source_up.",
                 p.failuresTotal()));
         addSources(out, p.sources());
-        ProcessFamilies.add(out, p.process());
+        ProcessFamilies.add(out, process.get());
         return out;
     }
 

@@ -14,13 +14,38 @@ import java.util.Arrays;
  * decode. Not thread-safe: one reader owns it.
  */
 final class ByteText implements CharSequence {
+    /**
+     * Most a read asks of the kernel at once, the size of {@link #io}. A procfs file of the
+     * sampler's comes in one read of it, and reports its end in a second.
+     */
+    static final int READ_SIZE = 8192;
+
     private byte[] bytes;
-    private ByteBuffer buffer;
     private int length;
+    /**
+     * Where the kernel writes. The JDK reads into a heap buffer through a temporary direct
+     * buffer of the thread's, then copies: a direct buffer of our own skips that lookup and
+     * return, which cost more each second than the copy that remains (README, Resource use).
+     */
+    private final ByteBuffer io;
 
     ByteText(int initialCapacity) {
         bytes = new byte[initialCapacity];
-        buffer = ByteBuffer.wrap(bytes);
+        io = ByteBuffer.allocateDirect(Math.min(initialCapacity, READ_SIZE));
+    }
+
+    /**
+     * Reads at {@code offset} of the file into bytes[at..] at most what is left there (room
+     * there is assumed); returns the count, -1 at EOF. A positional read returns -1 at EOF,
+     * never 0 while there is room.
+     */
+    private int readAt(FileChannel in, long offset, int at) throws IOException {
+        io.clear().limit(Math.min(io.capacity(), bytes.length - at));
+        int n = in.read(io, offset);
+        if (n > 0) {
+            io.flip().get(bytes, at, n);
+        }
+        return n;
     }
 
     /**
@@ -30,15 +55,15 @@ final class ByteText implements CharSequence {
      * at offset 0 makes the kernel generate the content afresh.
      */
     void readFrom(FileChannel in) throws IOException {
-        buffer.clear();
-        // A positional read returns -1 at EOF, never 0 while the buffer has room.
-        while (in.read(buffer, buffer.position()) >= 0) {
-            if (!buffer.hasRemaining()) {
+        int end = 0;
+        int n;
+        while ((n = readAt(in, end, end)) >= 0) {
+            end += n;
+            if (end == bytes.length) {
                 bytes = Arrays.copyOf(bytes, bytes.length * 2);
-                buffer = ByteBuffer.wrap(bytes).position(buffer.position());
             }
         }
-        length = buffer.position();
+        length = end;
     }
 
     /**
@@ -62,11 +87,9 @@ final class ByteText implements CharSequence {
                 } else {
                     // the pending line is at most maxLine long (else it was cut below)
                     bytes = Arrays.copyOf(bytes, Math.max(bytes.length + 1, Math.min(maxLine + 1, bytes.length * 2)));
-                    buffer = ByteBuffer.wrap(bytes);
                 }
             }
-            buffer.clear().position(end);
-            int n = in.read(buffer, offset); // -1 at EOF, never 0 while the buffer has room
+            int n = readAt(in, offset, end);
             if (n < 0) {
                 break;
             }

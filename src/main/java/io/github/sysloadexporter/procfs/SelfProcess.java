@@ -1,5 +1,6 @@
 package io.github.sysloadexporter.procfs;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -21,7 +22,7 @@ public final class SelfProcess {
 
     private final ProcFile stat;
     private final ProcFile status;
-    private final Path fd;
+    private final File fd;
     private final Path limits;
     private final boolean fdSizeIsCount;
 
@@ -41,12 +42,12 @@ public final class SelfProcess {
     /**
      * @param onProcfs self is on procfs, where Linux 6.2 and later give the number of open
      *                 descriptors as the size of the fd directory, so that it need not be listed
-     *                 each second (earlier kernels say 0 there, and it is listed)
+     *                 at each scrape (earlier kernels say 0 there, and it is listed)
      */
     private SelfProcess(Path self, boolean onProcfs) {
         this.stat = new ProcFile(self.resolve("stat"), 1024);
         this.status = new ProcFile(self.resolve("status"), 2048);
-        this.fd = self.resolve("fd");
+        this.fd = self.resolve("fd").toFile();
         this.limits = self.resolve("limits");
         this.fdSizeIsCount = onProcfs;
     }
@@ -59,13 +60,14 @@ public final class SelfProcess {
 
     private long openFds() throws IOException {
         if (fdSizeIsCount) {
-            long size = Files.size(fd);
+            // java.io's one stat call rather than NIO's attribute classes: read each scrape.
+            long size = fd.length();
             if (size > 0) {
                 return size;
             }
         }
         long open = 0;
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(fd)) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(fd.toPath())) {
             for (Path ignored : entries) {
                 open++;
             }

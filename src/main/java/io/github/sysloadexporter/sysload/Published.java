@@ -12,7 +12,6 @@ import java.util.Map;
  * @param samplesTotal        readings that succeeded
  * @param failuresTotal       readings that failed as a whole (/proc/stat unusable)
  * @param lastSuccessSeconds  wall-clock time of the last good reading (Unix seconds), 0 if none
- * @param process             the exporter's own process figures
  * @param sources             each source's health, every source present
  */
 public record Published(
@@ -20,9 +19,8 @@ public record Published(
         long samplesTotal,
         long failuresTotal,
         double lastSuccessSeconds,
-        ProcessStats process,
         Map<Source, SourceHealth> sources) {
-    public static final Published NOTHING_YET = new Published(null, 0, 0, 0, ProcessStats.UNKNOWN, freshSources());
+    public static final Published NOTHING_YET = new Published(null, 0, 0, 0, freshSources());
 
     public Published {
         EnumMap<Source, SourceHealth> all = freshSources();

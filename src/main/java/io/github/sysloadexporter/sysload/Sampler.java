@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +42,6 @@ public final class Sampler implements AutoCloseable {
     private final SysloadCalculator calculator;
     private final LongSupplier monotonicNanos;
     private final LongSupplier wallMillis;
-    private final Supplier<ProcessStats> processStats;
     private final long intervalNanos;
     private Thread thread;
     private volatile boolean stopping;
@@ -70,8 +68,7 @@ public final class Sampler implements AutoCloseable {
             SysloadCalculator calculator,
             long intervalNanos,
             LongSupplier monotonicNanos,
-            LongSupplier wallMillis,
-            Supplier<ProcessStats> processStats) {
+            LongSupplier wallMillis) {
         this(
                 proc,
                 targets,
@@ -79,7 +76,6 @@ public final class Sampler implements AutoCloseable {
                 intervalNanos,
                 monotonicNanos,
                 wallMillis,
-                processStats,
                 LoggerFactory.getLogger(Sampler.class));
     }
 
@@ -91,7 +87,6 @@ public final class Sampler implements AutoCloseable {
             long intervalNanos,
             LongSupplier monotonicNanos,
             LongSupplier wallMillis,
-            Supplier<ProcessStats> processStats,
             Logger log) {
         this.health = new Health(log);
         this.inventory = new InventoryLog(log);
@@ -102,7 +97,6 @@ public final class Sampler implements AutoCloseable {
         this.intervalNanos = intervalNanos;
         this.monotonicNanos = monotonicNanos;
         this.wallMillis = wallMillis;
-        this.processStats = processStats;
     }
 
     /** The current state; never blocks. */
@@ -194,14 +188,13 @@ public final class Sampler implements AutoCloseable {
                 health.internal(now, r);
             }
             failures++;
-            publish(new Published(
-                    published.sample(), samples, failures, lastSuccessSeconds, processStats.get(), health.snapshot()));
+            publish(new Published(published.sample(), samples, failures, lastSuccessSeconds, health.snapshot()));
             return;
         }
         samples++;
         lastSuccessSeconds = wallMillis.getAsLong() / 1000.0;
         Sample keep = sample != null ? sample : published.sample();
-        publish(new Published(keep, samples, failures, lastSuccessSeconds, processStats.get(), health.snapshot()));
+        publish(new Published(keep, samples, failures, lastSuccessSeconds, health.snapshot()));
     }
 
     /** /proc/stat could not be used; already counted and logged as the source's failure. */

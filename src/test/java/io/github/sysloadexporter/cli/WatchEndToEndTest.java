@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import io.github.sysloadexporter.sysload.ProcessStats;
 import io.github.sysloadexporter.sysload.Sampler;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -34,7 +33,7 @@ class WatchEndToEndTest {
     void oneLinePerGoodSampleNoneForAFailedReadingThenStopsAtTheCount() throws Exception {
         SteppedProc steps = new SteppedProc(proc);
         Config config = TestDaemon.config(proc, SteppedProc.SYSFS, List.of(), List.of());
-        sampler = Daemon.sampler(config, steps.nanos::get, steps.wall::get, () -> ProcessStats.UNKNOWN);
+        sampler = Daemon.sampler(config, steps.nanos::get, steps.wall::get);
         sampler.tick(); // the first reading: nothing to compare with, no line
 
         Printed printed = new Printed();

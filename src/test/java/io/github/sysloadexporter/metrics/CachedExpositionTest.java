@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.sysloadexporter.sysload.ProcessStats;
 import io.github.sysloadexporter.sysload.Published;
 import io.github.sysloadexporter.testing.Http;
 import io.github.sysloadexporter.web.ServerLimits;
@@ -61,7 +60,7 @@ class CachedExpositionTest {
 
     /** A new value of the sampler's, as it publishes one per sample. */
     static Published published() {
-        return new Published(null, 0, 0, 0, ProcessStats.UNKNOWN, Map.of());
+        return new Published(null, 0, 0, 0, Map.of());
     }
 
     Http.Response get(String path, String... headers) throws Exception {
@@ -114,6 +113,36 @@ class CachedExpositionTest {
         Http.Raw next = send("GET", "/metrics", "Accept-Encoding", "gzip");
         assertTrue(next.text().contains("renders 2.0\n"), next.text());
         assertEquals(2, collects.get());
+    }
+
+    /**
+     * The kept Deflater, reset for each page, makes a gzip member any reader takes: of pages
+     * short and long, compressible and not (the output outgrows its first guess), one after the
+     * other; and when it is in use, the one made for the call does the same.
+     */
+    @Test
+    void gzipOfPagesOneAfterAnotherAndWhileTheKeptOneIsBusy() throws Exception {
+        java.util.Random random = new java.util.Random(21);
+        byte[] noise = new byte[70_000];
+        random.nextBytes(noise);
+        List<byte[]> pages = List.of(
+                new byte[0],
+                "sysload_sysload 42.0\n".getBytes(StandardCharsets.UTF_8),
+                "# HELP x y\n".repeat(5000).getBytes(StandardCharsets.UTF_8),
+                noise);
+        for (int round = 0; round < 2; round++) {
+            for (byte[] page : pages) {
+                assertArrayEquals(page, gunzip(CachedExposition.gzip(page)));
+            }
+        }
+        byte[] whileBusy = CachedExposition.gzipWhileBusy(() -> CachedExposition.gzip(noise));
+        assertArrayEquals(noise, gunzip(whileBusy));
+    }
+
+    static byte[] gunzip(byte[] gz) throws java.io.IOException {
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz))) {
+            return in.readAllBytes();
+        }
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sysloadexporter.sysload.CpuModes;
-import io.github.sysloadexporter.sysload.ProcessStats;
 import io.github.sysloadexporter.sysload.Published;
 import io.github.sysloadexporter.sysload.Sample;
 import io.github.sysloadexporter.sysload.Seconds;
@@ -65,7 +64,7 @@ class PagesTest {
                 cpus,
                 new Sample.Rates(0, 0),
                 Seconds.NONE);
-        return new Published(s, 2, 0, 1_764_000_000, ProcessStats.UNKNOWN, Map.of());
+        return new Published(s, 2, 0, 1_764_000_000, Map.of());
     }
 
     static String landing(Published p) {

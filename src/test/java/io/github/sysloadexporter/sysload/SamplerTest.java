@@ -131,14 +131,7 @@ class SamplerTest {
     long now = 7 * SECOND;
     final LogLines log = new LogLines(Level.DEBUG);
     final Sampler sampler = new Sampler(
-            proc,
-            targets,
-            new SysloadCalculator(40, 90, SECOND),
-            SECOND,
-            () -> now,
-            () -> now / 1_000_000,
-            () -> ProcessStats.UNKNOWN,
-            log);
+            proc, targets, new SysloadCalculator(40, 90, SECOND), SECOND, () -> now, () -> now / 1_000_000, log);
 
     void tick() {
         sampler.tick();
