@@ -91,7 +91,7 @@ cds_on_host() {
 # journal (no timestamps) in $WORK/NAME.log. Sets CDS_PID (the JVM's, as this host sees it)
 # and CDS_URL, and waits for the first sample.
 cds_start() {
-    local name=$1 kind=$2 port wrapper java child stream
+    local name=$1 kind=$2 port wrapper java stream
     shift 2
     port=$(free_port)
     local args=(--web.listen-address="127.0.0.1:$port")
@@ -112,11 +112,7 @@ cds_start() {
     CDS_WRAPPER=$wrapper
     wait_first_sample "$CDS_URL/metrics" "$wrapper" "$WORK/$name.log" 30 "${CDS_CURL[@]:3}"
     # The JVM: the launcher execs it, under this shell's background subshell, or nspawn's.
-    java=
-    for child in $(descendants "$wrapper"); do
-        if [ "$(cat "/proc/$child/comm" 2>/dev/null)" = java ]; then java=$child; fi
-    done
-    [ -n "$java" ] || die "no java process under pid $wrapper"
+    java=$(java_under "$wrapper")
     on_exit stop_process "$java"
     CDS_PID=$java
 }

@@ -129,11 +129,7 @@ for entry in ${JDKS:-host}; do
         nspawn=$!
         on_exit stop_process "$nspawn"
         wait_first_sample "http://127.0.0.1:$PORT/metrics" "$nspawn" "$work/$name.log"
-        java=
-        for child in $(descendants "$nspawn"); do
-            if [ "$(cat "/proc/$child/comm" 2>/dev/null)" = java ]; then java=$child; fi
-        done
-        [ -n "$java" ] || die "no java process under systemd-nspawn (pid $nspawn)"
+        java=$(java_under "$nspawn")
         # Stopped before its nspawn (the last registered runs first), so that it exits as
         # systemd would stop it.
         on_exit stop_process "$java"

@@ -134,3 +134,14 @@ descendants() {
         descendants "$child"
     done
 }
+
+# java_under PID: the java process among PID's descendants (the launcher execs it, under a
+# background subshell or systemd-nspawn); dies if there is none.
+java_under() {
+    local child java=
+    for child in $(descendants "$1"); do
+        if [ "$(cat "/proc/$child/comm" 2>/dev/null)" = java ]; then java=$child; fi
+    done
+    [ -n "$java" ] || die "no java process under pid $1"
+    echo "$java"
+}
