@@ -107,7 +107,6 @@ sleep $((WARMUP + WINDOW))
 for i in "${!names[@]}"; do
     pid=${pids[i]}
     kill -0 "$pid" 2>/dev/null || die "${names[i]} exited (log: $(tail -n 3 "$WORK/${names[i]}/log"))"
-    cp "/proc/$pid/status" "$WORK/${names[i]}/status"
     python3 - "$pid" >"$WORK/${names[i]}/pages" <<'PY'
 import re, struct, sys
 
@@ -140,6 +139,11 @@ for task in __import__("os").listdir(f"/proc/{pid}/task"):
         continue
     if len(fields) > 3 and fields[0] != "running":
         print(f"sp {fields[-2][2:]}")
+# The process's own figures, at the same moment.
+for line in open(f"/proc/{pid}/status"):
+    key, _, value = line.partition(":")
+    if key in ("VmRSS", "RssAnon", "Threads"):
+        print(f"status {key} {value.split()[0]}")
 PY
 done
 for i in "${!names[@]}"; do
@@ -187,11 +191,13 @@ def jvm_ranges(name):
 
 
 def account(name):
-    maps, sps = [], []
+    maps, sps, status = [], [], {}
     for line in open(f"{work}/{name}/pages"):
         f = line.split()
         if f[0] == "sp":
             sps.append(int(f[1], 16))
+        elif f[0] == "status":
+            status[f[1]] = f[2]
         else:
             runs = [(int(a, 16), int(n)) for a, n in (r.split("+") for r in f[5:])]
             maps.append((int(f[1], 16), int(f[2], 16), f[3], f[4], runs))
@@ -225,11 +231,6 @@ def account(name):
                     # large blocks, mapped one by one.
                     c = "malloc arenas" if addr - addr % 2**26 in arena_bases else "other anonymous"
                 kb[c] += PAGE // 1024
-    status = {}
-    for line in open(f"{work}/{name}/status"):
-        key, _, value = line.partition(":")
-        if value.split():
-            status[key] = value.split()[0]
     return kb, status
 
 
