@@ -8,8 +8,9 @@
 #   src/test/perf/memory-accounting.sh [NAME=CHECKOUT...]     (default: main=.)
 #
 # CHECKOUT is a checkout of this project with its jar built (target/sysload-exporter.jar), of
-# any version: one with debian/classlists and debian/sysload-exporter.dump-cds, or an older
-# one with the single debian/sysload-exporter.classlist (its JVM flags in its launcher), e.g.
+# any version: with lists per Java version (debian/classlists) or the single list of before
+# (debian/sysload-exporter.classlist), with its dump script or without (then dumped as its
+# postinst did), with a JVM flags file or with the flags in its launcher, e.g.
 #
 #   git worktree add /tmp/old 8e5ec6d && (cd /tmp/old && mvn -B -q package -DskipTests)
 #   src/test/perf/memory-accounting.sh old=/tmp/old new=.
@@ -44,16 +45,19 @@ pids=()
 ports=()
 # start NAME CHECKOUT [NMT]: the checkout's jar through its launcher, flags and archive.
 start() {
-    local name=$1 dir=$2 nmt=${3:-} stage=$WORK/$1 port opts out wrapper stream
+    local name=$1 dir=$2 nmt=${3:-} stage=$WORK/$1 port opts out wrapper stream list
     mkdir -p "$stage"
     cp "$dir/target/sysload-exporter.jar" "$stage/sysload-exporter.jar"
-    # The archive as that version's postinst dumps it.
+    # The archive as that version's postinst dumps it: lists per Java version or one list,
+    # by its dump script or, before there was one, by the command postinst ran.
+    list=$dir/debian/classlists
+    [ -d "$list" ] || list=$dir/debian/sysload-exporter.classlist
     if [ -f "$dir/debian/sysload-exporter.dump-cds" ]; then
-        out=$(sh "$dir/debian/sysload-exporter.dump-cds" "$dir/debian/classlists" \
+        out=$(sh "$dir/debian/sysload-exporter.dump-cds" "$list" \
             "$stage/sysload-exporter.jar" "$stage/sysload-exporter.jsa" 2>&1 </dev/null) ||
             { printf '%s\n' "$out" >&2; die "class-data dump for $name failed"; }
     else
-        out=$(java -Xshare:dump -XX:+UseSerialGC -XX:SharedClassListFile="$dir/debian/sysload-exporter.classlist" \
+        out=$(java -Xshare:dump -XX:+UseSerialGC -XX:SharedClassListFile="$list" \
             -XX:SharedArchiveFile="$stage/sysload-exporter.jsa" -cp "$stage/sysload-exporter.jar" 2>&1 </dev/null) ||
             { printf '%s\n' "$out" >&2; die "class-data dump for $name failed"; }
     fi
