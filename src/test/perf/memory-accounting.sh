@@ -8,8 +8,9 @@
 #   src/test/perf/memory-accounting.sh [NAME=CHECKOUT...]     (default: main=.)
 #
 # CHECKOUT is a checkout of this project with its jar built (target/sysload-exporter.jar), of
-# any version: one with debian/classlists and debian/sysload-exporter.dump-cds, or an older
-# one with the single debian/sysload-exporter.classlist (its JVM flags in its launcher), e.g.
+# any version: with lists per Java version (debian/classlists) or the single list of before
+# (debian/sysload-exporter.classlist), with its dump script or without (then dumped as its
+# postinst did), with a JVM flags file or with the flags in its launcher, e.g.
 #
 #   git worktree add /tmp/old 8e5ec6d && (cd /tmp/old && mvn -B -q package -DskipTests)
 #   src/test/perf/memory-accounting.sh old=/tmp/old new=.
@@ -44,16 +45,19 @@ pids=()
 ports=()
 # start NAME CHECKOUT [NMT]: the checkout's jar through its launcher, flags and archive.
 start() {
-    local name=$1 dir=$2 nmt=${3:-} stage=$WORK/$1 port opts out wrapper stream
+    local name=$1 dir=$2 nmt=${3:-} stage=$WORK/$1 port opts out wrapper stream list
     mkdir -p "$stage"
     cp "$dir/target/sysload-exporter.jar" "$stage/sysload-exporter.jar"
-    # The archive as that version's postinst dumps it.
+    # The archive as that version's postinst dumps it: lists per Java version or one list,
+    # by its dump script or, before there was one, by the command postinst ran.
+    list=$dir/debian/classlists
+    [ -d "$list" ] || list=$dir/debian/sysload-exporter.classlist
     if [ -f "$dir/debian/sysload-exporter.dump-cds" ]; then
-        out=$(sh "$dir/debian/sysload-exporter.dump-cds" "$dir/debian/classlists" \
+        out=$(sh "$dir/debian/sysload-exporter.dump-cds" "$list" \
             "$stage/sysload-exporter.jar" "$stage/sysload-exporter.jsa" 2>&1 </dev/null) ||
             { printf '%s\n' "$out" >&2; die "class-data dump for $name failed"; }
     else
-        out=$(java -Xshare:dump -XX:+UseSerialGC -XX:SharedClassListFile="$dir/debian/sysload-exporter.classlist" \
+        out=$(java -Xshare:dump -XX:+UseSerialGC -XX:SharedClassListFile="$list" \
             -XX:SharedArchiveFile="$stage/sysload-exporter.jsa" -cp "$stage/sysload-exporter.jar" 2>&1 </dev/null) ||
             { printf '%s\n' "$out" >&2; die "class-data dump for $name failed"; }
     fi
@@ -107,7 +111,6 @@ sleep $((WARMUP + WINDOW))
 for i in "${!names[@]}"; do
     pid=${pids[i]}
     kill -0 "$pid" 2>/dev/null || die "${names[i]} exited (log: $(tail -n 3 "$WORK/${names[i]}/log"))"
-    cp "/proc/$pid/status" "$WORK/${names[i]}/status"
     python3 - "$pid" >"$WORK/${names[i]}/pages" <<'PY'
 import re, struct, sys
 
@@ -140,6 +143,11 @@ for task in __import__("os").listdir(f"/proc/{pid}/task"):
         continue
     if len(fields) > 3 and fields[0] != "running":
         print(f"sp {fields[-2][2:]}")
+# The process's own figures, at the same moment.
+for line in open(f"/proc/{pid}/status"):
+    key, _, value = line.partition(":")
+    if key in ("VmRSS", "RssAnon", "Threads"):
+        print(f"status {key} {value.split()[0]}")
 PY
 done
 for i in "${!names[@]}"; do
@@ -187,11 +195,13 @@ def jvm_ranges(name):
 
 
 def account(name):
-    maps, sps = [], []
+    maps, sps, status = [], [], {}
     for line in open(f"{work}/{name}/pages"):
         f = line.split()
         if f[0] == "sp":
             sps.append(int(f[1], 16))
+        elif f[0] == "status":
+            status[f[1]] = f[2]
         else:
             runs = [(int(a, 16), int(n)) for a, n in (r.split("+") for r in f[5:])]
             maps.append((int(f[1], 16), int(f[2], 16), f[3], f[4], runs))
@@ -225,11 +235,6 @@ def account(name):
                     # large blocks, mapped one by one.
                     c = "malloc arenas" if addr - addr % 2**26 in arena_bases else "other anonymous"
                 kb[c] += PAGE // 1024
-    status = {}
-    for line in open(f"{work}/{name}/status"):
-        key, _, value = line.partition(":")
-        if value.split():
-            status[key] = value.split()[0]
     return kb, status
 
 
