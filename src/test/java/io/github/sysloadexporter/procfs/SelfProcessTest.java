@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,15 +22,71 @@ class SelfProcessTest {
             + " 0 0 0 0 0\n";
 
     @Test
-    void cpuIsUtimePlusStimeInUserHz() throws Exception {
-        assertEquals(18.01, SelfProcess.cpuSeconds("/proc/self/stat", STAT), 1e-9); // (1234 + 567) / 100
+    void cpuIsUtimePlusStimeInUserHzAndMemoryIsVsizeAndRss() throws Exception {
+        SelfProcess.StatFields f = SelfProcess.statFields("/proc/self/stat", STAT);
+        assertEquals(18.01, f.cpuSeconds(), 1e-9); // (1234 + 567) / 100
+        assertEquals(3133440, f.virtualBytes());
+        assertEquals(12188, f.residentPages());
+    }
+
+    @Test
+    void aLineCutBeforeRssNamesIt() {
+        String cut = STAT.substring(0, STAT.indexOf(" 12188"));
+        ProcfsFormatException e =
+                assertThrows(ProcfsFormatException.class, () -> SelfProcess.statFields("/proc/self/stat", cut));
+        assertEquals("/proc/self/stat:1: rss is missing", e.getMessage());
+    }
+
+    /** An auxiliary vector as the kernel writes it: (key, value) words, AT_NULL last. */
+    static byte[] auxv(boolean wide, ByteOrder order, long... pairs) {
+        ByteBuffer b = ByteBuffer.allocate(pairs.length * (wide ? 8 : 4)).order(order);
+        for (long w : pairs) {
+            if (wide) {
+                b.putLong(w);
+            } else {
+                b.putInt((int) w);
+            }
+        }
+        return b.array();
+    }
+
+    @Test
+    void thePageSizeIsAtPageszOfTheAuxiliaryVector() {
+        // AT_SYSINFO_EHDR 33, AT_HWCAP 16, AT_PAGESZ 6, AT_CLKTCK 17, AT_NULL
+        long[] x86 = {33, 0x7ffd1234f000L, 16, 0x178bfbffL, 6, 4096, 17, 100, 0, 0};
+        assertEquals(
+                4096, SelfProcess.pageSize(auxv(true, ByteOrder.LITTLE_ENDIAN, x86), true, ByteOrder.LITTLE_ENDIAN));
+        // a 32-bit big-endian one with 64 KB pages (ppc)
+        long[] ppc = {16, 0xdc0065c2L, 6, 65536, 0, 0};
+        assertEquals(65536, SelfProcess.pageSize(auxv(false, ByteOrder.BIG_ENDIAN, ppc), false, ByteOrder.BIG_ENDIAN));
+        // none given, after AT_NULL, or cut in the middle of its pair: unknown
+        assertEquals(
+                -1,
+                SelfProcess.pageSize(auxv(true, ByteOrder.LITTLE_ENDIAN, 33, 1, 0, 0), true, ByteOrder.LITTLE_ENDIAN));
+        assertEquals(
+                -1,
+                SelfProcess.pageSize(
+                        auxv(true, ByteOrder.LITTLE_ENDIAN, 0, 0, 6, 4096), true, ByteOrder.LITTLE_ENDIAN));
+        byte[] cut = Arrays.copyOf(auxv(true, ByteOrder.LITTLE_ENDIAN, x86), 40);
+        assertEquals(-1, SelfProcess.pageSize(cut, true, ByteOrder.LITTLE_ENDIAN));
+    }
+
+    @Test
+    void withAnAuxiliaryVectorMemoryComesFromStatAlone(@TempDir Path self) throws Exception {
+        Files.writeString(self.resolve("stat"), STAT);
+        Files.write(
+                self.resolve("auxv"),
+                auxv("64".equals(System.getProperty("sun.arch.data.model")), ByteOrder.nativeOrder(), 6, 16384, 0, 0));
+        Files.createDirectory(self.resolve("fd"));
+        // no status file: it is not read
+        assertEquals(new SelfProcess.Usage(18.01, 12188L * 16384, 3133440, 0), new SelfProcess(self).read());
     }
 
     @Test
     void aCutLineNamesTheField() {
         ProcfsFormatException e = assertThrows(
                 ProcfsFormatException.class,
-                () -> SelfProcess.cpuSeconds("/proc/self/stat", "4711 (java) S 1 4711 4711 0 -1 4194560 29391\n"));
+                () -> SelfProcess.statFields("/proc/self/stat", "4711 (java) S 1 4711 4711 0 -1 4194560 29391\n"));
         assertEquals("/proc/self/stat:1: utime is missing", e.getMessage());
     }
 
@@ -52,6 +111,10 @@ class SelfProcessTest {
     void theRealSelf() throws Exception {
         SelfProcess.Usage u = new SelfProcess(Path.of("/proc/self")).read();
         assertTrue(u.cpuSeconds() > 0 && u.residentBytes() > 1 << 20 && u.openFds() > 2, u.toString());
+        // the same memory that status says, read just after (the heap may grow a little between)
+        SelfStatus status = SelfStatus.parse("status", Files.readString(Path.of("/proc/self/status")));
+        assertEquals(status.virtualBytes(), u.virtualBytes(), status.virtualBytes() / 20.0);
+        assertEquals(status.residentBytes(), u.residentBytes(), status.residentBytes() / 20.0);
     }
 
     /**
