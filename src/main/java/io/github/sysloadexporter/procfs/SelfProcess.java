@@ -13,9 +13,10 @@ import java.nio.file.Path;
  * has: CPU time and memory from {@code self/stat} (its resident pages times the page size,
  * which {@code self/auxv} gives once; where it does not, memory from {@code self/status}),
  * descriptors from {@code self/fd} and {@code self/limits}. One short line per scrape rather
- * than two files: status is some fifty lines the kernel formats for four numbers. Read straight from procfs rather than through
- * java.lang.management, whose platform beans load some sixty classes and a reflection proxy
- * for four numbers. Buffers are reused: not thread-safe.
+ * than two files: status is some fifty lines the kernel formats for the two numbers of memory.
+ * Read straight from procfs rather than through java.lang.management, whose platform beans load
+ * some sixty classes and a reflection proxy for four numbers. Buffers are reused: not
+ * thread-safe.
  */
 public final class SelfProcess {
     /**
@@ -25,7 +26,9 @@ public final class SelfProcess {
     static final int USER_HZ = 100;
 
     private final ProcFile stat;
+    /** Null where the page size is known: stat then gives the memory, and status is never read. */
     private final ProcFile status;
+
     private final File fd;
     private final Path limits;
     private final boolean fdSizeIsCount;
@@ -51,16 +54,16 @@ public final class SelfProcess {
      */
     private SelfProcess(Path self, boolean onProcfs) {
         this.stat = new ProcFile(self.resolve("stat"), 1024);
-        this.status = new ProcFile(self.resolve("status"), 2048);
+        this.pageSize = pageSize(self.resolve("auxv"));
+        this.status = pageSize > 0 ? null : new ProcFile(self.resolve("status"), 2048);
         this.fd = self.resolve("fd").toFile();
         this.limits = self.resolve("limits");
         this.fdSizeIsCount = onProcfs;
-        this.pageSize = pageSize(self.resolve("auxv"));
     }
 
     public Usage read() throws IOException, ProcfsFormatException {
         StatFields f = statFields(stat.name, stat.read());
-        if (pageSize > 0) {
+        if (status == null) {
             return new Usage(f.cpuSeconds(), f.residentPages() * pageSize, f.virtualBytes(), openFds());
         }
         SelfStatus mem = SelfStatus.parse(status.name, status.read());
