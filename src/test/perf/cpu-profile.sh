@@ -27,7 +27,7 @@ port=$(free_port)
 JAVA_OPTS="${JAVA_OPTS:-} -XX:+PreserveFramePointer" SYSLOAD_EXPORTER_CDS_ARCHIVE="$WORK/sysload-exporter.jsa" \
     start_exporter "$JAR" "$WORK/exporter.log" --web.listen-address="127.0.0.1:$port"
 wait_first_sample "http://127.0.0.1:$port/metrics" "$EXPORTER_PID" "$WORK/exporter.log"
-java=$(pgrep -P "$EXPORTER_PID" -x java || echo "$EXPORTER_PID")
+java=$EXPORTER_PID # the launcher execs java
 
 # The scraper: one connection, a request a second on the second, as Prometheus sends it.
 python3 - "$port" <<'EOF' &
@@ -53,7 +53,7 @@ threads() {
 }
 sleep "$WARMUP"
 threads >"$WORK/threads.before"
-perf record -q -F 4000 -e cpu-clock -g -p "$java" -o "$WORK/perf.data" -- sleep "$WINDOW" 2>/dev/null
+perf record -q -F 4000 -e cpu-clock -g -p "$java" -o "$WORK/perf.data" -- sleep "$WINDOW"
 threads >"$WORK/threads.after"
 jcmd "$java" Compiler.perfmap >/dev/null
 perf script -i "$WORK/perf.data" 2>/dev/null >"$WORK/perf.txt"
