@@ -43,11 +43,11 @@ public final class CachedExposition implements Page {
             this.bytes = bytes;
         }
 
-        byte[] gzip() {
+        byte[] gzip(CachedExposition page) {
             byte[] g = gzip;
             if (g == null) {
                 // Two scrapes racing here both compress the same bytes; either result is right.
-                g = CachedExposition.gzip(bytes);
+                g = page.gzip(bytes);
                 gzip = g;
             }
             return g;
@@ -91,7 +91,7 @@ public final class CachedExposition implements Page {
         }
         // The body depends on Accept-Encoding: caches between us and the client must know.
         if (acceptsGzip(request.headers().apply("Accept-Encoding"))) {
-            return new Reply(200, contentType, GZIP, r.gzip());
+            return new Reply(200, contentType, GZIP, r.gzip(this));
         }
         return new Reply(200, contentType, PLAIN, r.bytes);
     }
@@ -140,15 +140,15 @@ public final class CachedExposition implements Page {
      * allocates some 256 KB of zlib state, which cost more than compressing the page. A
      * compression that finds it in use (two formats' first scrapes at once) takes one of its own.
      */
-    static byte[] gzip(byte[] bytes) {
-        if (SHARED_IN_USE.compareAndSet(false, true)) {
+    byte[] gzip(byte[] bytes) {
+        if (keptInUse.compareAndSet(false, true)) {
             try {
-                if (shared == null) {
-                    shared = new FastGzip();
+                if (kept == null) {
+                    kept = new FastGzip();
                 }
-                return shared.compress(bytes);
+                return kept.compress(bytes);
             } finally {
-                SHARED_IN_USE.set(false);
+                keptInUse.set(false);
             }
         }
         FastGzip own = new FastGzip();
@@ -160,18 +160,18 @@ public final class CachedExposition implements Page {
     }
 
     // Made at the first compression: a process never asked for gzip holds no zlib state.
-    private static final AtomicBoolean SHARED_IN_USE = new AtomicBoolean();
-    private static FastGzip shared; // only while holding SHARED_IN_USE
+    private final AtomicBoolean keptInUse = new AtomicBoolean();
+    private FastGzip kept; // only while holding keptInUse
 
     /** Runs {@code compression} while the kept Deflater is held: for the test of the other way. */
-    static byte[] gzipWhileBusy(Supplier<byte[]> compression) {
-        if (!SHARED_IN_USE.compareAndSet(false, true)) {
+    byte[] gzipWhileBusy(Supplier<byte[]> compression) {
+        if (!keptInUse.compareAndSet(false, true)) {
             throw new IllegalStateException("the kept Deflater is in use");
         }
         try {
             return compression.get();
         } finally {
-            SHARED_IN_USE.set(false);
+            keptInUse.set(false);
         }
     }
 
